@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Configures and builds parley.  scripts/build.sh [release|asan]  (default release)
+#   release -> build/        (build/parley)
+#   asan    -> build-asan/   AddressSanitizer + UndefinedBehaviorSanitizer, what CI tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-release}
+scripts/deps.sh build
+case $mode in
+  release) dir=build; type=Release ;;
+  asan) dir=build-asan; type=Asan ;;
+  *) echo "usage: scripts/build.sh [release|asan]" >&2; exit 2 ;;
+esac
+# ccache must ignore the PCH timestamp or it never hits.
+export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" ${PARLEY_CMAKE_ARGS:-} >/dev/null
+cmake --build "$dir" -j"$(nproc)"

@@ -20,7 +20,8 @@ bool can_view(const Room& room, bool is_member) noexcept;
 // Reading history or streaming: same as can_view (404 when not, so private rooms don't leak).
 Result<void> check_view(const Room& room, bool is_member);
 // Posting, reacting: members only (403); a public group room is joined implicitly by
-// the caller's transport before posting, so this is the strict rule.
+// the caller's transport before posting, so this is the strict rule. A non-member of
+// a room they cannot view gets 404, as from check_view, so posting cannot probe ids.
 Result<void> check_post(const Room& room, bool is_member);
 // Joining: public group rooms only (403 for private; 409-free: joining twice is fine).
 Result<void> check_join(const Room& room);

@@ -1,0 +1,69 @@
+#include "app/serve.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "auth/jwt.hpp"
+#include "http/metrics.hpp"
+#include "http/server.hpp"
+#include "hub/hub.hpp"
+#include "store/store.hpp"
+#include "transport/chat_service.hpp"
+#include "web/pages.hpp"
+
+namespace parley::app {
+
+int serve(const Config& config) {
+  for (const auto& w : config.warnings) spdlog::warn("{}", w);
+  auto limits = limits_of(config);
+  auto store = store::open_store(config.database_url, limits);
+  hub::Hub hub(static_cast<std::size_t>(config.threads),
+               std::chrono::milliseconds(config.flush_window_ms));
+  auth::JwtSigner jwt(config.jwt_secret, config.jwt_expiration_seconds);
+  http::Metrics metrics;
+  transport::SendRate send_rate(config.send_rate_per_sec, config.send_burst);
+  // Password hashing costs ~64 MiB and tens of ms each; two workers bound both.
+  boost::asio::thread_pool workers(2);
+  transport::Presence presence;
+
+  transport::Options options;
+  options.limits = limits;
+  options.base_url = config.base_url;
+  options.guest_login = config.guest_login;
+  options.password_login = config.enable_password_login;
+  options.open_registration = config.open_registration;
+  options.allow_list = config.allow_list;
+  options.max_queue_bytes = config.max_queue_bytes;
+  options.sse_ping = std::chrono::seconds(config.sse_ping_seconds);
+  options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);
+  options.secure_cookies = config.secure_cookies();
+
+  transport::Services services{*store, hub, jwt, metrics, send_rate, workers, presence, options, {}};
+  transport::ChatService chat(services);
+
+  http::ServerOptions server_options;
+  server_options.host = config.host;
+  server_options.port = config.port;
+  server_options.max_body_bytes = config.max_body_bytes;
+  server_options.max_header_bytes = config.max_header_bytes;
+  server_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  server_options.max_connections = static_cast<std::int64_t>(config.max_allowed_conns);
+  server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+
+  http::Server server(server_options, chat, web::page_routes(chat));
+  auto port = server.listen();
+  if (config.base_url_defaulted) {
+    // With PORT=0 the real port is known only now; the Origin checks need it.
+    services.options.base_url = "http://localhost:" + std::to_string(port);
+  }
+  std::string shown_host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
+  spdlog::info("parley {} listening on http://{}:{} ({} threads, {}); open {}", PARLEY_VERSION,
+               shown_host, port, config.threads, config.database_url, services.options.base_url);
+  server.run();
+  workers.join();
+  store->flush();
+  spdlog::info("parley stopped");
+  return 0;
+}
+
+}  // namespace parley::app

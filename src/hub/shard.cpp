@@ -1,0 +1,108 @@
+#include "hub/shard.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
+namespace parley::hub {
+
+Shard::Shard(std::size_t index, std::chrono::microseconds flush_window)
+    : index_(index),
+      io_(std::make_unique<boost::asio::io_context>(1)),
+      window_(flush_window),
+      timer_(std::in_place, *io_) {}
+
+Shard::~Shard() {
+  timer_.reset();
+  io_.reset();
+}
+
+void Shard::subscribe(const std::string& room, Subscriber* s) {
+  auto& list = rooms_[room];
+  if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+}
+
+void Shard::unsubscribe(const std::string& room, Subscriber* s) {
+  auto it = rooms_.find(room);
+  if (it == rooms_.end()) return;
+  auto& list = it->second;
+  // Swap-and-pop: order among subscribers carries no meaning.
+  auto pos = std::find(list.begin(), list.end(), s);
+  if (pos != list.end()) {
+    *pos = list.back();
+    list.pop_back();
+  }
+  if (list.empty()) rooms_.erase(it);
+}
+
+std::size_t Shard::subscribers(const std::string& room) const {
+  auto it = rooms_.find(room);
+  return it == rooms_.end() ? 0 : it->second.size();
+}
+
+void Shard::deliver(const FramesPtr& frames) {
+  auto it = rooms_.find(frames->room);
+  if (it == rooms_.end()) return;
+  // Index loop: a deliver() may close its subscriber (queue over its bound), which
+  // unsubscribes and swaps the last element into this slot.
+  auto& list = it->second;
+  for (std::size_t i = 0; i < list.size();) {
+    Subscriber* s = list[i];
+    s->deliver(frames);
+    if (i < list.size() && list[i] == s) {
+      mark_dirty(s);
+      ++i;
+    }
+  }
+}
+
+void Shard::mark_dirty(Subscriber* s) {
+  if (s->flush_pending_) return;
+  s->flush_pending_ = true;
+  dirty_.push_back(s);
+  schedule_flush();
+}
+
+void Shard::forget(Subscriber* s, const std::vector<std::string>& rooms) {
+  for (const auto& r : rooms) unsubscribe(r, s);
+  if (s->flush_pending_) {
+    dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), s), dirty_.end());
+    s->flush_pending_ = false;
+  }
+}
+
+void Shard::schedule_flush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_flush_ >= window_) {
+    // Idle: flush after the handlers already queued (more events of the same burst
+    // join this write), but without waiting for a timer.
+    boost::asio::post(*io_, [this] { flush_now(); });
+    return;
+  }
+  timer_->expires_at(last_flush_ + window_);
+  timer_->async_wait([this](boost::system::error_code ec) {
+    if (!ec) flush_now();
+  });
+}
+
+void Shard::flush_now() {
+  flush_scheduled_ = false;
+  last_flush_ = std::chrono::steady_clock::now();
+  // Swap out first: a flush may queue more (a close frame) and mark dirty again.
+  std::vector<Subscriber*> batch;
+  batch.swap(dirty_);
+  for (Subscriber* s : batch) s->flush_pending_ = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->flush();
+  }
+  if (dirty_.capacity() == 0) dirty_.reserve(batch.capacity());
+}
+
+void Shard::drain_all() {
+  // Copy: drain() removes the session from the set.
+  std::vector<Drainable*> all(drainables_.begin(), drainables_.end());
+  for (Drainable* d : all) d->drain();
+}
+
+}  // namespace parley::hub

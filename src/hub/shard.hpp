@@ -1,0 +1,77 @@
+#pragma once
+// One shard: an io_context run by one thread, with that thread's table of
+// room -> subscribers and its flush schedule. Everything here is touched only by
+// the shard's own thread, so none of it locks.
+//
+// Flushing on purpose (DESIGN.md "Threads and the hot path"): delivering an event
+// only queues it on each subscriber and marks the subscriber dirty; the shard
+// flushes dirty subscribers at most once per flush window. An idle shard flushes at
+// once (latency of one write); a busy one gathers a window's events into one write
+// per subscriber, which is what lets loopback fan-out reach millions of deliveries/s.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "hub/frames.hpp"
+#include "hub/subscriber.hpp"
+
+namespace parley::hub {
+
+// Something the shard must close on shutdown (a WebSocket or SSE session).
+class Drainable {
+ public:
+  virtual ~Drainable() = default;
+  virtual void drain() = 0;
+};
+
+class Shard {
+ public:
+  Shard(std::size_t index, std::chrono::microseconds flush_window);
+  // Destroys the io_context (and with it every pending handler and the sessions
+  // they keep alive) while the tables those sessions unregister from still exist.
+  ~Shard();
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  boost::asio::io_context& context() noexcept { return *io_; }
+  std::size_t index() const noexcept { return index_; }
+
+  void subscribe(const std::string& room, Subscriber* s);
+  void unsubscribe(const std::string& room, Subscriber* s);
+  std::size_t subscribers(const std::string& room) const;
+
+  // Delivers to every local subscriber of frames->room and schedules a flush.
+  void deliver(const FramesPtr& frames);
+  // Marks one subscriber as having queued output (acks, errors, replays).
+  void mark_dirty(Subscriber* s);
+  // A subscriber that is going away: drops it from every table and the dirty list.
+  void forget(Subscriber* s, const std::vector<std::string>& rooms);
+
+  void add_drainable(Drainable* d) { drainables_.insert(d); }
+  void remove_drainable(Drainable* d) { drainables_.erase(d); }
+  // Shutdown: asks every registered session to close politely.
+  void drain_all();
+
+ private:
+  void schedule_flush();
+  void flush_now();
+
+  std::size_t index_;
+  std::unique_ptr<boost::asio::io_context> io_;
+  std::chrono::microseconds window_;
+  std::optional<boost::asio::steady_timer> timer_;
+  bool flush_scheduled_ = false;
+  std::chrono::steady_clock::time_point last_flush_{};
+  std::unordered_map<std::string, std::vector<Subscriber*>> rooms_;
+  std::vector<Subscriber*> dirty_;
+  std::unordered_set<Drainable*> drainables_;
+};
+
+}  // namespace parley::hub

@@ -1,0 +1,213 @@
+#include "store/sqlite/room_log.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "chat/permissions.hpp"
+#include "store/clock.hpp"
+#include "store/sqlite/log_writer.hpp"
+#include "store/sqlite/rows.hpp"
+
+namespace parley::store::sqlite {
+
+namespace {
+
+auto room_not_found() {
+  return chat::fail(chat::ErrorKind::not_found, "room not found");
+}
+
+std::optional<chat::MessageState> load_message(Connection& db, const chat::RoomId& room,
+                                               chat::Seq seq) {
+  Query q = db.query("SELECT author_id, deleted FROM messages WHERE room_id = ?1 AND seq = ?2",
+                     room, seq);
+  if (!q.next()) return std::nullopt;
+  return chat::MessageState{seq, q.text(0), q.boolean(1)};
+}
+
+const chat::MessageState* ptr(const std::optional<chat::MessageState>& m) {
+  return m ? &*m : nullptr;
+}
+
+// The room and the membership check every log write except join/leave starts with.
+chat::Result<chat::Room> room_for_writing(Connection& db, const chat::RoomId& id,
+                                          const chat::UserId& actor) {
+  auto room = load_room(db, id);
+  if (!room) return room_not_found();
+  const bool member = load_member_read_seq(db, id, actor).has_value();
+  if (auto ok = chat::check_post(*room, member); !ok) return std::unexpected(ok.error());
+  return *room;
+}
+
+chat::Result<AppendResult> done(chat::Event event, chat::Room room) {
+  return AppendResult{std::move(event), false, std::move(room)};
+}
+
+chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat::Limits& limits) {
+  auto room = room_for_writing(db, m.room, m.author.id);
+  if (!room) return std::unexpected(room.error());
+  if (!m.client_id.empty()) {
+    // "client_id <> ''" lets SQLite use the partial unique index.
+    Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
+                       " FROM events WHERE room_id = ?1 AND author_id = ?2 AND client_id = ?3 "
+                       "AND client_id <> ''",
+                       m.room, m.author.id, m.client_id);
+    if (q.next()) return AppendResult{read_event(q), true, std::move(*room)};
+  }
+  chat::Event e;
+  e.kind = chat::EventKind::message;
+  e.author = m.author;
+  e.text = m.text;
+  e.html = m.html;
+  e.attachments = m.attachments;
+  e.client_id = m.client_id;
+  append_event(db, *room, e, limits);
+  db.exec("INSERT INTO messages (room_id, seq, author_id) VALUES (?1, ?2, ?3)", e.room, e.seq,
+          m.author.id);
+  // Your own message is never unread to you.
+  db.exec("UPDATE members SET read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2", e.room,
+          m.author.id, e.seq);
+  return done(std::move(e), std::move(*room));
+}
+
+chat::Result<AppendResult> edit(Connection& db, const EditMessage& m, const chat::Limits& limits) {
+  auto room = room_for_writing(db, m.room, m.actor);
+  if (!room) return std::unexpected(room.error());
+  const auto target = load_message(db, m.room, m.target_seq);
+  if (auto ok = chat::check_edit(ptr(target), m.actor); !ok) return std::unexpected(ok.error());
+  chat::Event e;
+  e.kind = chat::EventKind::edit;
+  e.target_seq = m.target_seq;
+  e.user_id = m.actor;
+  e.text = m.text;
+  e.html = m.html;
+  append_event(db, *room, e, limits);
+  return done(std::move(e), std::move(*room));
+}
+
+chat::Result<AppendResult> erase(Connection& db, const DeleteMessage& m,
+                                 const chat::Limits& limits) {
+  auto room = room_for_writing(db, m.room, m.actor);
+  if (!room) return std::unexpected(room.error());
+  const auto target = load_message(db, m.room, m.target_seq);
+  if (auto ok = chat::check_delete(ptr(target), m.actor, *room); !ok) {
+    return std::unexpected(ok.error());
+  }
+  db.exec("UPDATE messages SET deleted = 1 WHERE room_id = ?1 AND seq = ?2", m.room, m.target_seq);
+  // A deleted message's content is gone for everyone, also for those who load
+  // history later: the message, its edits and its link previews keep their seq
+  // (the log stays dense) but lose their text.
+  // Two statements rather than one with OR, so each uses its own index.
+  db.exec(
+      "UPDATE events SET text = '', html = '', attachments = '' WHERE room_id = ?1 AND seq = ?2",
+      m.room, m.target_seq);
+  db.exec(
+      "UPDATE events SET text = '', html = '', attachments = '', url = '', title = '', "
+      "description = '', image_url = '', site_name = '' "
+      "WHERE room_id = ?1 AND target_seq = ?2 AND target_seq > 0 AND kind IN ('edit', 'preview')",
+      m.room, m.target_seq);
+  chat::Event e;
+  e.kind = chat::EventKind::del;
+  e.target_seq = m.target_seq;
+  e.user_id = m.actor;
+  append_event(db, *room, e, limits);
+  return done(std::move(e), std::move(*room));
+}
+
+chat::Result<AppendResult> react(Connection& db, const ToggleReaction& m,
+                                 const chat::Limits& limits) {
+  auto room = room_for_writing(db, m.room, m.actor);
+  if (!room) return std::unexpected(room.error());
+  const auto target = load_message(db, m.room, m.target_seq);
+  if (auto ok = chat::check_react(ptr(target)); !ok) return std::unexpected(ok.error());
+  // Toggle: removing succeeds only if it was on; otherwise it is turned on.
+  const bool was_on = db.exec(
+                          "DELETE FROM reactions WHERE room_id = ?1 AND target_seq = ?2 "
+                          "AND emoji = ?3 AND user_id = ?4",
+                          m.room, m.target_seq, m.emoji, m.actor) > 0;
+  if (!was_on) {
+    db.exec(
+        "INSERT INTO reactions (room_id, target_seq, emoji, user_id, first_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)",
+        m.room, m.target_seq, m.emoji, m.actor, now_ms());
+  }
+  chat::Event e;
+  e.kind = chat::EventKind::reaction;
+  e.target_seq = m.target_seq;
+  e.user_id = m.actor;
+  e.emoji = m.emoji;
+  e.on = !was_on;
+  append_event(db, *room, e, limits);
+  return done(std::move(e), std::move(*room));
+}
+
+chat::Result<AppendResult> join(Connection& db, const JoinRoom& m, const chat::Limits& limits) {
+  auto room = load_room(db, m.room);
+  if (!room) return room_not_found();
+  if (load_member_read_seq(db, m.room, m.user.id)) return AppendResult{std::nullopt, false, *room};
+  chat::Event e = add_member(db, *room, m.user, m.action, limits);
+  return done(std::move(e), std::move(*room));
+}
+
+chat::Result<AppendResult> leave(Connection& db, const LeaveRoom& m, const chat::Limits& limits) {
+  auto room = load_room(db, m.room);
+  if (!room) return room_not_found();
+  if (!load_member_read_seq(db, m.room, m.user.id)) {
+    return chat::fail(chat::ErrorKind::not_found, "not a member of this room");
+  }
+  chat::Event e = remove_member(db, *room, m.user, m.action, limits);
+  return done(std::move(e), std::move(*room));
+}
+
+}  // namespace
+
+chat::Result<AppendResult> append(Connection& db, const Command& command,
+                                  const chat::Limits& limits) {
+  return std::visit(
+      [&](const auto& c) -> chat::Result<AppendResult> {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, PostMessage>) return post(db, c, limits);
+        if constexpr (std::is_same_v<T, EditMessage>) return edit(db, c, limits);
+        if constexpr (std::is_same_v<T, DeleteMessage>) return erase(db, c, limits);
+        if constexpr (std::is_same_v<T, ToggleReaction>) return react(db, c, limits);
+        if constexpr (std::is_same_v<T, JoinRoom>) return join(db, c, limits);
+        if constexpr (std::is_same_v<T, LeaveRoom>) return leave(db, c, limits);
+      },
+      command);
+}
+
+chat::Result<HistoryPage> history(Connection& db, const HistoryQuery& query) {
+  const auto room = load_room(db, query.room);
+  if (!room) return room_not_found();
+  HistoryPage page;
+  page.last_seq = room->last_seq;
+  {
+    Query q = db.query("SELECT MIN(seq) FROM events WHERE room_id = ?1", query.room);
+    // An empty log keeps nothing: the earliest seq there could be is the next one.
+    page.earliest_seq = q.next() && !q.is_null(0) ? q.int64(0) : room->last_seq + 1;
+  }
+  const std::int64_t limit = std::max(query.limit, 1);
+  const chat::Seq before = query.before.value_or(std::numeric_limits<chat::Seq>::max());
+  // One row past the page tells whether more exist, without a COUNT.
+  if (query.after) {
+    Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
+                       " FROM events WHERE room_id = ?1 AND seq > ?2 AND seq < ?3 "
+                       "ORDER BY seq ASC LIMIT ?4",
+                       query.room, *query.after, before, limit + 1);
+    while (q.next()) page.events.push_back(read_event(q));
+  } else {
+    Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
+                       " FROM events WHERE room_id = ?1 AND seq < ?2 "
+                       "ORDER BY seq DESC LIMIT ?3",
+                       query.room, before, limit + 1);
+    while (q.next()) page.events.push_back(read_event(q));
+  }
+  if (static_cast<std::int64_t>(page.events.size()) > limit) {
+    page.has_more = true;
+    page.events.pop_back();
+  }
+  if (!query.after) std::reverse(page.events.begin(), page.events.end());
+  return page;
+}
+
+}  // namespace parley::store::sqlite

@@ -1,0 +1,173 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <stdexcept>
+#include <system_error>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/reader_pool.hpp"
+#include "store/sqlite/room_log.hpp"
+#include "store/sqlite/rooms.hpp"
+#include "store/sqlite/users.hpp"
+#include "store/sqlite/writer.hpp"
+
+namespace parley::store::sqlite {
+
+namespace {
+
+Connection open_writer(const Options& options) {
+  Connection db(options.path, Connection::Mode::read_write);
+  {
+    Query mode = db.query("PRAGMA journal_mode = WAL");
+    if (!mode.next() || mode.text(0) != "wal") {
+      throw std::runtime_error("could not switch " + options.path +
+                               " to WAL mode (is it on a network file system?)");
+    }
+  }
+  // NORMAL in WAL mode: process-crash safe, see the header. busy_timeout: another
+  // process (an admin subcommand) may hold the write lock for a moment.
+  db.exec_script(options.synchronous_full ? "PRAGMA synchronous = FULL;"
+                                          : "PRAGMA synchronous = NORMAL;");
+  // temp_store = MEMORY: each write task runs in a savepoint, whose undo journal
+  // would otherwise be a temporary file written page by page (a pwrite per page
+  // per task, measured as the writer's main cost).
+  db.exec_script(
+      "PRAGMA foreign_keys = ON;"
+      "PRAGMA busy_timeout = 5000;"
+      "PRAGMA temp_store = MEMORY;"
+      "PRAGMA cache_size = -16000;");
+  return db;
+}
+
+Connection open_migrated_writer(const Options& options) {
+  try {
+    Connection db = open_writer(options);
+    migrate(db);
+    return db;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot open database " + options.path + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+SqliteStore::RemoveDir::~RemoveDir() {
+  if (path.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+}
+
+SqliteStore::SqliteStore(Options options)
+    : remove_on_close_{options.remove_on_close}, limits_(options.limits) {
+  writer_ = std::make_unique<Writer>(open_migrated_writer(options));
+  try {
+    readers_ = std::make_unique<ReaderPool>(options.path, options.readers);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot open database " + options.path + ": " + e.what());
+  }
+}
+
+SqliteStore::~SqliteStore() {
+  readers_.reset();
+  writer_.reset();
+}
+
+void SqliteStore::flush() {
+  writer_->flush();
+}
+
+void SqliteStore::create_user(NewUser user, Callback<chat::User> done) {
+  writer_->submit<chat::User>(
+      [user = std::move(user)](Connection& db) { return sqlite::create_user(db, user); },
+      std::move(done));
+}
+
+void SqliteStore::get_user(chat::UserId id, Callback<chat::User> done) {
+  readers_->submit<chat::User>(
+      [id = std::move(id)](Connection& db) { return sqlite::get_user(db, id); }, std::move(done));
+}
+
+void SqliteStore::find_user_by_name(std::string name, Callback<chat::User> done) {
+  readers_->submit<chat::User>(
+      [name = std::move(name)](Connection& db) { return sqlite::find_user_by_name(db, name); },
+      std::move(done));
+}
+
+void SqliteStore::create_session(Session session, Callback<void> done) {
+  writer_->submit<void>([session = std::move(session)](
+                            Connection& db) { return sqlite::create_session(db, session); },
+                        std::move(done));
+}
+
+void SqliteStore::get_session(std::string token_hash, Callback<Session> done) {
+  readers_->submit<Session>([token_hash = std::move(token_hash)](
+                                Connection& db) { return sqlite::get_session(db, token_hash); },
+                            std::move(done));
+}
+
+void SqliteStore::delete_session(std::string token_hash, Callback<void> done) {
+  writer_->submit<void>([token_hash = std::move(token_hash)](
+                            Connection& db) { return sqlite::delete_session(db, token_hash); },
+                        std::move(done));
+}
+
+void SqliteStore::create_room(NewRoom room, Callback<chat::Room> done) {
+  writer_->submit<chat::Room>(
+      [this, room = std::move(room)](Connection& db) {
+        return sqlite::create_room(db, room, limits_);
+      },
+      std::move(done));
+}
+
+void SqliteStore::get_room(chat::RoomId id, Callback<chat::Room> done) {
+  readers_->submit<chat::Room>(
+      [id = std::move(id)](Connection& db) { return sqlite::get_room(db, id); }, std::move(done));
+}
+
+void SqliteStore::list_rooms(chat::UserId user, Callback<std::vector<chat::RoomSummary>> done) {
+  readers_->submit<std::vector<chat::RoomSummary>>(
+      [user = std::move(user)](Connection& db) { return sqlite::list_rooms(db, user); },
+      std::move(done));
+}
+
+void SqliteStore::is_member(chat::RoomId room, chat::UserId user, Callback<bool> done) {
+  readers_->submit<bool>([room = std::move(room), user = std::move(user)](
+                             Connection& db) { return sqlite::is_member(db, room, user); },
+                         std::move(done));
+}
+
+void SqliteStore::list_members(chat::RoomId room, Callback<std::vector<chat::Member>> done) {
+  readers_->submit<std::vector<chat::Member>>(
+      [room = std::move(room)](Connection& db) { return sqlite::list_members(db, room); },
+      std::move(done));
+}
+
+void SqliteStore::direct_room(chat::UserRef a, chat::UserRef b, Callback<chat::Room> done) {
+  writer_->submit<chat::Room>(
+      [this, a = std::move(a), b = std::move(b)](Connection& db) {
+        return sqlite::direct_room(db, a, b, limits_);
+      },
+      std::move(done));
+}
+
+void SqliteStore::append(Command command, Callback<AppendResult> done) {
+  writer_->submit<AppendResult>(
+      [this, command = std::move(command)](Connection& db) {
+        return sqlite::append(db, command, limits_);
+      },
+      std::move(done));
+}
+
+void SqliteStore::history(HistoryQuery query, Callback<HistoryPage> done) {
+  readers_->submit<HistoryPage>(
+      [query = std::move(query)](Connection& db) { return sqlite::history(db, query); },
+      std::move(done));
+}
+
+void SqliteStore::set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,
+                           Callback<chat::Seq> done) {
+  writer_->submit<chat::Seq>([room = std::move(room), user = std::move(user), seq](
+                                 Connection& db) { return sqlite::set_read(db, room, user, seq); },
+                             std::move(done));
+}
+
+}  // namespace parley::store::sqlite

@@ -1,0 +1,78 @@
+#pragma once
+// The SQLite Store (store.hpp): one database file in WAL mode, one writer thread
+// that commits writes in groups, and a small pool of reader threads.
+//
+// Threads: callbacks of writes (create_*, direct_room, append, set_read,
+// create/delete_session) run on the writer thread, after the commit that made the
+// write durable, in submission order. Callbacks of reads run on a reader thread.
+// Callbacks must be short (post the result elsewhere) and must not call flush().
+// Destruction commits every write queued before it and joins all threads.
+//
+// Durability: synchronous=NORMAL in WAL mode survives a crash of the process
+// (kill -9): a commit is in the OS's page cache before the callback runs. It does
+// not survive power loss or an OS crash (the last commits may be lost, the file
+// stays consistent); synchronous_full covers those at the cost of an fsync per group.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "chat/limits.hpp"
+#include "store/store.hpp"
+
+namespace parley::store::sqlite {
+
+class Writer;
+class ReaderPool;
+
+struct Options {
+  std::string path;               // the database file; its directory must exist
+  chat::Limits limits;            // max_msgs: retention per room
+  int readers = 2;                // reader threads, each with its own connection
+  bool synchronous_full = false;  // fsync every commit: durable across power loss
+  // When set, this directory is removed when the store is destroyed (sqlite://:memory:).
+  std::filesystem::path remove_on_close;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) and migrates the database. Throws std::runtime_error.
+  explicit SqliteStore(Options options);
+  ~SqliteStore() override;
+
+  void create_user(NewUser user, Callback<chat::User> done) override;
+  void get_user(chat::UserId id, Callback<chat::User> done) override;
+  void find_user_by_name(std::string name, Callback<chat::User> done) override;
+
+  void create_session(Session session, Callback<void> done) override;
+  void get_session(std::string token_hash, Callback<Session> done) override;
+  void delete_session(std::string token_hash, Callback<void> done) override;
+
+  void create_room(NewRoom room, Callback<chat::Room> done) override;
+  void get_room(chat::RoomId id, Callback<chat::Room> done) override;
+  void list_rooms(chat::UserId user, Callback<std::vector<chat::RoomSummary>> done) override;
+  void is_member(chat::RoomId room, chat::UserId user, Callback<bool> done) override;
+  void list_members(chat::RoomId room, Callback<std::vector<chat::Member>> done) override;
+  void direct_room(chat::UserRef a, chat::UserRef b, Callback<chat::Room> done) override;
+
+  void append(Command command, Callback<AppendResult> done) override;
+  void history(HistoryQuery query, Callback<HistoryPage> done) override;
+
+  void set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,
+                Callback<chat::Seq> done) override;
+
+  void flush() override;
+
+ private:
+  // Declaration order is destruction order, reversed: readers stop first (a read's
+  // callback may still queue a write), then the writer drains, then the directory goes.
+  struct RemoveDir {
+    std::filesystem::path path;
+    ~RemoveDir();
+  };
+  RemoveDir remove_on_close_;
+  chat::Limits limits_;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace parley::store::sqlite

@@ -1,0 +1,89 @@
+#include "transport/json_input.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "chat/validate.hpp"
+
+namespace parley::transport {
+
+namespace json = boost::json;
+using chat::ErrorKind;
+
+chat::Result<json::object> parse_json_object(std::string_view text) {
+  if (!chat::is_valid_utf8(text)) return chat::fail(ErrorKind::bad_request, "body is not valid UTF-8");
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return chat::fail(ErrorKind::bad_request, "malformed JSON: " + ec.message());
+  if (!v.is_object()) return chat::fail(ErrorKind::bad_request, "expected a JSON object");
+  return std::move(v.as_object());
+}
+
+chat::Result<JsonInput> JsonInput::of(json::object obj,
+                                      std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : obj) {
+    bool known = false;
+    for (auto a : allowed) known = known || kv.key() == a;
+    if (!known) {
+      return chat::fail(ErrorKind::bad_request, "unknown field '" + std::string(kv.key()) + "'");
+    }
+  }
+  return JsonInput(std::move(obj));
+}
+
+chat::Result<JsonInput> JsonInput::parse(std::string_view text,
+                                         std::initializer_list<std::string_view> allowed) {
+  auto obj = parse_json_object(text);
+  if (!obj) return std::unexpected(obj.error());
+  return of(std::move(*obj), allowed);
+}
+
+namespace {
+std::unexpected<chat::Error> wrong_type(std::string_view key, std::string_view want) {
+  return chat::fail(ErrorKind::bad_request,
+                    "field '" + std::string(key) + "' must be " + std::string(want));
+}
+std::unexpected<chat::Error> missing(std::string_view key) {
+  return chat::fail(ErrorKind::bad_request, "missing field '" + std::string(key) + "'");
+}
+}  // namespace
+
+chat::Result<std::optional<std::string>> JsonInput::optional_string(std::string_view key) const {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) return std::optional<std::string>{};
+  if (!it->value().is_string()) return wrong_type(key, "a string");
+  return std::optional<std::string>(std::string(it->value().get_string()));
+}
+
+chat::Result<std::string> JsonInput::string(std::string_view key) const {
+  auto v = optional_string(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return missing(key);
+  return std::move(**v);
+}
+
+chat::Result<std::optional<std::int64_t>> JsonInput::optional_integer(std::string_view key) const {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) return std::optional<std::int64_t>{};
+  const auto& v = it->value();
+  if (v.is_int64()) return std::optional<std::int64_t>(v.get_int64());
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(v.get_uint64()));
+  }
+  return wrong_type(key, "an integer");
+}
+
+chat::Result<std::int64_t> JsonInput::integer(std::string_view key) const {
+  auto v = optional_integer(key);
+  if (!v) return std::unexpected(v.error());
+  if (!*v) return missing(key);
+  return **v;
+}
+
+chat::Result<bool> JsonInput::boolean(std::string_view key) const {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) return missing(key);
+  if (!it->value().is_bool()) return wrong_type(key, "true or false");
+  return it->value().get_bool();
+}
+
+}  // namespace parley::transport

@@ -1,0 +1,25 @@
+#pragma once
+// Who is online on this instance: users with at least one live WebSocket or SSE
+// connection. Thread-safe; touched once per connection open/close, not per message.
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace parley::transport {
+
+class Presence {
+ public:
+  // True when this made the user go online (first connection).
+  bool add(const std::string& user_id);
+  // True when this made the user go offline (last connection).
+  bool remove(const std::string& user_id);
+  bool online(const std::string& user_id) const;
+  std::vector<std::string> users() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, int> connections_;
+};
+
+}  // namespace parley::transport

@@ -1,0 +1,143 @@
+// POST /api/register, /api/login, /api/guest, /api/logout; GET /api/me.
+#include <boost/beast/http/field.hpp>
+#include <boost/json/object.hpp>
+
+#include "auth/jwt.hpp"
+#include "auth/password.hpp"
+#include "auth/tokens.hpp"
+#include "chat/validate.hpp"
+#include "transport/authenticate.hpp"
+#include "transport/blocking.hpp"
+#include "transport/chat_service.hpp"
+#include "transport/json_input.hpp"
+#include "transport/rest/routes_detail.hpp"
+#include "transport/store_call.hpp"
+
+namespace parley::transport::rest {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using chat::ErrorKind;
+
+namespace {
+
+// A signed-in reply: the JWT for API clients and the session cookie for browsers.
+asio::awaitable<Response> signed_in(Services& s, const Request& req, const chat::User& user,
+                                    http::status status = http::status::ok) {
+  auto cookie = co_await start_session(s, user.id);
+  if (!cookie) co_return error(req, cookie.error());
+  auto res = ok(req,
+                json::object{{"user_id", user.id},
+                             {"username", user.name},
+                             {"token", s.jwt.issue(user.id, user.name, now_ms() / 1000)}},
+                status);
+  res.set(http::field::set_cookie, *cookie);
+  co_return res;
+}
+
+bool allowed_to_register(const Options& o, std::string_view name) {
+  if (o.open_registration) return true;
+  for (const auto& a : o.allow_list) {
+    if (a == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
+  Services& s = chat.services();
+
+  out.push_back({http::verb::post, "/api/register", Access::public_route,
+                 [&s](Context& c) -> asio::awaitable<Response> {
+    if (!s.options.password_login) {
+      co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
+    }
+    auto in = JsonInput::parse(c.req.body(), {"username", "password"});
+    if (!in) co_return error(c.req, in.error());
+    auto name = in->string("username");
+    auto password = in->string("password");
+    if (!name) co_return error(c.req, name.error());
+    if (!password) co_return error(c.req, password.error());
+    if (auto v = chat::check_username(*name, s.options.limits); !v) co_return error(c.req, v.error());
+    if (auto v = chat::check_password(*password, s.options.limits); !v) {
+      co_return error(c.req, v.error());
+    }
+    if (!allowed_to_register(s.options, *name)) {
+      co_return error(c.req, ErrorKind::forbidden, "registration is by invitation only");
+    }
+    std::string hash =
+        co_await blocking_call(s.workers, [p = *password] { return auth::hash_password(p); });
+    auto user = co_await store_call<chat::User>([&](auto cb) {
+      s.store.create_user(store::NewUser{*name, hash, "password", {}}, cb);
+    });
+    if (!user) co_return error(c.req, user.error());
+    co_return ok(c.req, json::object{{"user_id", user->id}}, http::status::created);
+  }});
+
+  out.push_back({http::verb::post, "/api/login", Access::public_route,
+                 [&s](Context& c) -> asio::awaitable<Response> {
+    if (!s.options.password_login) {
+      co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
+    }
+    auto in = JsonInput::parse(c.req.body(), {"username", "password"});
+    if (!in) co_return error(c.req, in.error());
+    auto name = in->string("username");
+    auto password = in->string("password");
+    if (!name) co_return error(c.req, name.error());
+    if (!password) co_return error(c.req, password.error());
+    auto user =
+        co_await store_call<chat::User>([&](auto cb) { s.store.find_user_by_name(*name, cb); });
+    std::string hash = user ? user->password_hash : std::string();
+    // An unknown user costs the same time as a wrong password, so timing does not
+    // tell which names exist.
+    bool good = co_await blocking_call(s.workers, [p = *password, hash] {
+      if (hash.empty()) {
+        auth::burn_verify_time();
+        return false;
+      }
+      return auth::verify_password(p, hash);
+    });
+    if (!good) co_return error(c.req, ErrorKind::unauthorized, "wrong username or password");
+    co_return co_await signed_in(s, c.req, *user);
+  }});
+
+  out.push_back({http::verb::post, "/api/guest", Access::public_route,
+                 [&s](Context& c) -> asio::awaitable<Response> {
+    if (!s.options.guest_login) co_return error(c.req, ErrorKind::forbidden, "guest login is disabled");
+    auto in = JsonInput::parse(c.req.body(), {"name"});
+    if (!in) co_return error(c.req, in.error());
+    auto name = in->string("name");
+    if (!name) co_return error(c.req, name.error());
+    if (auto v = chat::check_display_name(*name, s.options.limits); !v) {
+      co_return error(c.req, v.error());
+    }
+    auto user = co_await create_guest(s, *name);
+    if (!user) co_return error(c.req, user.error());
+    co_return co_await signed_in(s, c.req, *user);
+  }});
+
+  out.push_back({http::verb::post, "/api/logout", Access::public_route,
+                 [&s](Context& c) -> asio::awaitable<Response> {
+    std::string cookie = cookie_value(c.req, k_session_cookie);
+    if (!cookie.empty()) {
+      co_await store_call<void>([&](auto cb) { s.store.delete_session(auth::sha256_hex(cookie), cb); });
+    }
+    auto res = no_content(c.req);
+    res.set(http::field::set_cookie, clear_session_cookie(s));
+    co_return res;
+  }});
+
+  out.push_back({http::verb::get, "/api/me", Access::user,
+                 [&s](Context& c) -> asio::awaitable<Response> {
+    auto user = co_await store_call<chat::User>([&](auto cb) { s.store.get_user(c.who->user.id, cb); });
+    if (!user) co_return error(c.req, ErrorKind::unauthorized, "this account no longer exists");
+    co_return ok(c.req, json::object{{"id", user->id},
+                                     {"name", user->name},
+                                     {"avatar_url", user->avatar_url},
+                                     {"provider", user->provider}});
+  }});
+}
+
+}  // namespace parley::transport::rest

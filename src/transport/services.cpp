@@ -1,0 +1,22 @@
+#include "transport/services.hpp"
+
+namespace parley::transport {
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool SendRate::allow(const std::string& user_id) {
+  auto now = now_ms();
+  std::lock_guard lock(mu_);
+  // Sweep full buckets once a minute so idle users don't accumulate.
+  if (now - last_sweep_ms_ > 60'000) {
+    limiter_.sweep(now);
+    last_sweep_ms_ = now;
+  }
+  return limiter_.allow(user_id, now);
+}
+
+}  // namespace parley::transport

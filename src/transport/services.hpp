@@ -1,0 +1,69 @@
+#pragma once
+// What transports need from the rest of the program, wired once by app/.
+// Everything referenced here outlives every session.
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "chat/limits.hpp"
+#include "chat/rate_limiter.hpp"
+#include "chat/types.hpp"
+#include "hub/hub.hpp"
+#include "store/store.hpp"
+#include "transport/presence.hpp"
+
+namespace parley::auth {
+class JwtSigner;
+}
+namespace parley::http {
+class Metrics;
+}
+
+namespace parley::transport {
+
+struct Options {
+  chat::Limits limits;
+  std::string base_url;
+  bool guest_login = true;
+  bool password_login = true;
+  bool open_registration = true;
+  std::vector<std::string> allow_list;  // login names allowed to register when not open
+  std::size_t max_queue_bytes = 4 << 20;  // per subscriber; past it the subscriber is closed
+  std::chrono::seconds sse_ping{20};
+  std::chrono::seconds ws_idle_timeout{60};  // no pong for this long closes the socket
+  std::chrono::seconds session_ttl{90 * 24 * 3600};
+  bool secure_cookies = false;  // BASE_URL is https
+};
+
+// Per-user send rate, shared by every shard so a user with two connections on two
+// shards still gets one budget. A mutex is enough: one short critical section per send.
+class SendRate {
+ public:
+  SendRate(double rate, double burst) : limiter_(rate, burst) {}
+  bool allow(const std::string& user_id);
+
+ private:
+  std::mutex mu_;
+  chat::RateLimiter limiter_;
+  std::int64_t last_sweep_ms_ = 0;
+};
+
+struct Services {
+  store::Store& store;
+  hub::Hub& hub;
+  auth::JwtSigner& jwt;
+  http::Metrics& metrics;
+  SendRate& send_rate;
+  boost::asio::thread_pool& workers;  // blocking work: password hashing
+  Presence& presence;
+  Options options;
+  // Renders an event as the web page's HTML fragment (SSE-HTML); empty until web/ sets it.
+  std::function<std::string(const chat::Event&)> render_html;
+};
+
+std::int64_t now_ms();
+
+}  // namespace parley::transport

@@ -1,0 +1,209 @@
+#include "transport/streamer.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <spdlog/spdlog.h>
+
+#include "transport/store_call.hpp"
+
+namespace parley::transport {
+
+namespace asio = boost::asio;
+
+namespace {
+// Events read per store round trip during catch-up; and how many live frames a
+// catching-up feed holds before it drops them and re-reads from the store instead.
+constexpr int k_catch_up_page = 200;
+constexpr std::size_t k_max_held = 1024;
+}  // namespace
+
+Streamer::Streamer(Services& s, hub::Shard& shard, hub::Format format, http::Transport transport,
+                   Identity who)
+    : s_(s),
+      shard_(shard),
+      who_(std::move(who)),
+      format_(format),
+      transport_(transport),
+      drained_(shard.context()) {
+  shard_.add_drainable(this);
+  s_.presence.add(who_.user.id);
+}
+
+Streamer::~Streamer() { detach(); }
+
+void Streamer::detach() {
+  if (!attached_) return;
+  attached_ = false;
+  std::vector<std::string> rooms;
+  rooms.reserve(feeds_.size());
+  for (const auto& [room, feed] : feeds_) rooms.push_back(room);
+  shard_.forget(this, rooms);
+  shard_.remove_drainable(this);
+  s_.presence.remove(who_.user.id);
+  feeds_.clear();
+}
+
+void Streamer::follow(const std::string& room, chat::Seq after) {
+  Feed& feed = feeds_[room];
+  ++feed.generation;
+  feed.last = after;
+  feed.held.clear();
+  feed.overflowed = false;
+  feed.catching_up = false;
+  shard_.subscribe(room, this);
+  // Always catch up once: events committed between the caller's read of `after`
+  // and the subscription above are in the store, not in the live stream.
+  start_catch_up(room, feed);
+}
+
+void Streamer::unfollow(const std::string& room) {
+  shard_.unsubscribe(room, this);
+  feeds_.erase(room);
+}
+
+void Streamer::deliver(const hub::FramesPtr& frames) {
+  if (closed_) return;
+  auto it = feeds_.find(frames->room);
+  if (it == feeds_.end()) return;
+  const auto& frame = frames->get(format_);
+  if (!frame) return;
+  if (frames->seq == 0) {  // transient: no order to keep
+    enqueue(frame);
+    return;
+  }
+  Feed& feed = it->second;
+  if (feed.catching_up) {
+    if (feed.held.size() < k_max_held) {
+      feed.held.push_back(frames);
+    } else {
+      feed.overflowed = true;  // the store has them all; re-read instead of holding
+    }
+    return;
+  }
+  if (frames->seq <= feed.last) return;  // already sent (replayed)
+  if (frames->seq == feed.last + 1) {
+    feed.last = frames->seq;
+    enqueue(frame);
+    return;
+  }
+  // A gap: something was published out of this shard's sight (another instance,
+  // or a subscribe racing a publish). The store has it.
+  feed.held.push_back(frames);
+  start_catch_up(frames->room, feed);
+}
+
+void Streamer::start_catch_up(const std::string& room, Feed& feed) {
+  if (feed.catching_up) return;
+  feed.catching_up = true;
+  asio::co_spawn(shard_.context(), catch_up(room, feed.generation), asio::detached);
+}
+
+asio::awaitable<void> Streamer::catch_up(std::string room, std::uint64_t generation) {
+  auto self = shared_from_this();  // the session lives while its catch-up runs
+  auto current = [&]() -> Feed* {
+    if (closed_) return nullptr;
+    auto it = feeds_.find(room);
+    if (it == feeds_.end() || it->second.generation != generation) return nullptr;
+    return &it->second;
+  };
+  while (true) {
+    // Don't read more than the client is taking: wait while the queue is half full.
+    while (current() && queued_bytes() > s_.options.max_queue_bytes / 2) {
+      drained_.expires_at(asio::steady_timer::time_point::max());
+      boost::system::error_code ec;
+      co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    Feed* feed = current();
+    if (!feed) co_return;
+    store::HistoryQuery q{room, std::nullopt, feed->last, k_catch_up_page};
+    auto page = co_await store_call<store::HistoryPage>([&](auto cb) { s_.store.history(q, cb); });
+    feed = current();
+    if (!feed) co_return;
+    if (!page) {
+      feed->catching_up = false;
+      on_store_error(room, page.error());
+      co_return;
+    }
+    if (page->earliest_seq > feed->last + 1 && !page->events.empty()) {
+      if (!enqueue(encode_reset(room, page->earliest_seq))) co_return;
+      feed->last = page->earliest_seq - 1;
+    }
+    for (const auto& e : page->events) {
+      if (e.seq <= feed->last) continue;
+      if (e.seq != feed->last + 1) break;  // not yet committed in order; read again
+      feed->last = e.seq;
+      if (!enqueue(encode_replayed(e))) co_return;
+    }
+    shard_.mark_dirty(this);
+    if (page->has_more) continue;
+    if (feed->overflowed) {
+      feed->overflowed = false;
+      feed->held.clear();
+      continue;
+    }
+    // Caught up with the store: release what arrived live meanwhile, in order.
+    bool gap = false;
+    for (const auto& frames : feed->held) {
+      if (frames->seq <= feed->last) continue;
+      if (frames->seq != feed->last + 1) {
+        gap = true;
+        break;
+      }
+      feed->last = frames->seq;
+      if (!enqueue(frames->get(format_))) co_return;
+    }
+    if (gap && page->last_seq > feed->last) continue;  // the store has more now
+    feed->held.clear();
+    feed->catching_up = false;
+    co_return;
+  }
+}
+
+bool Streamer::enqueue(hub::FramePtr frame) {
+  if (closed_) return false;
+  pending_bytes_ += frame->size();
+  pending_.push_back(std::move(frame));
+  if (queued_bytes() > s_.options.max_queue_bytes) {
+    // A slow subscriber never slows others (API.md 4): drop it; it resumes from
+    // its last seq when it reconnects.
+    s_.metrics.slow_subscriber_disconnected();
+    spdlog::debug("closing slow subscriber {} ({} bytes queued)", who_.user.id, queued_bytes());
+    mark_closed();
+    abort();
+    return false;
+  }
+  shard_.mark_dirty(this);
+  return true;
+}
+
+void Streamer::flush() {
+  if (closed_ || writing_ || pending_.empty()) return;
+  writing_ = true;
+  inflight_.swap(pending_);
+  inflight_bytes_ = pending_bytes_;
+  pending_bytes_ = 0;
+  s_.metrics.delivered(transport_, inflight_.size());
+  write_batch(inflight_);
+}
+
+void Streamer::mark_closed() {
+  closed_ = true;
+  pending_.clear();
+  pending_bytes_ = 0;
+  drained_.cancel();
+}
+
+void Streamer::write_done(bool ok) {
+  writing_ = false;
+  inflight_.clear();
+  inflight_bytes_ = 0;
+  drained_.cancel();
+  if (!ok) {
+    mark_closed();
+    return;
+  }
+  if (!pending_.empty()) shard_.mark_dirty(this);
+}
+
+}  // namespace parley::transport

@@ -1,0 +1,99 @@
+#pragma once
+// What the WebSocket and SSE sessions share: following rooms with the room log's
+// guarantees, and a bounded outgoing queue flushed in one gather write.
+//
+// Guarantees (API.md 1, 2, 4), per followed room:
+// - Frames leave in seq order with no gap and no duplicate. A live event that is
+//   not the next seq is held back while the missing ones are read from the store
+//   (catch-up); the same path serves a resume from a client's last seq.
+// - A resume point older than retention yields one `reset` frame, then the events
+//   retention still holds.
+// - Past max_queue_bytes of unsent output the session is closed: the client
+//   reconnects with its last seq and loses nothing.
+// All of it runs on the session's shard thread; nothing here locks.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "hub/frames.hpp"
+#include "hub/shard.hpp"
+#include "http/metrics.hpp"
+#include "transport/identity.hpp"
+#include "transport/services.hpp"
+
+namespace parley::transport {
+
+class Streamer : public hub::Subscriber,
+                 public hub::Drainable,
+                 public std::enable_shared_from_this<Streamer> {
+ public:
+  ~Streamer() override;
+
+  // hub::Subscriber
+  void deliver(const hub::FramesPtr& frames) override;
+  void flush() override;
+
+ protected:
+  Streamer(Services& s, hub::Shard& shard, hub::Format format, http::Transport transport,
+           Identity who);
+
+  // Starts following `room` from `after` (frames with seq > after follow), reading
+  // what the store holds past it first. Idempotent per room (re-following restarts
+  // from the new point).
+  void follow(const std::string& room, chat::Seq after);
+  void unfollow(const std::string& room);
+  // Queues a frame for the next flush. Returns false if the queue passed its bound
+  // and the session is being closed.
+  bool enqueue(hub::FramePtr frame);
+  // Session teardown: leaves the hub and presence; safe to call twice.
+  void detach();
+
+  // Starts writing `batch` (non-empty); must call write_done() when it completes.
+  virtual void write_batch(const std::vector<hub::FramePtr>& batch) = 0;
+  // Closes the connection at once (slow subscriber or write error).
+  virtual void abort() = 0;
+  virtual hub::FramePtr encode_replayed(const chat::Event& e) = 0;
+  virtual hub::FramePtr encode_reset(const std::string& room, chat::Seq earliest) = 0;
+  virtual void on_store_error(const std::string& room, const chat::Error& e) = 0;
+  void write_done(bool ok);
+
+  // Stops all output: nothing more is queued or written (shutdown, errors).
+  void mark_closed();
+  bool following(const std::string& room) const { return feeds_.contains(room); }
+  bool closed() const noexcept { return closed_; }
+  bool writing() const noexcept { return writing_; }
+  std::size_t queued_bytes() const noexcept { return pending_bytes_ + inflight_bytes_; }
+
+  Services& s_;
+  hub::Shard& shard_;
+  Identity who_;
+
+ private:
+  struct Feed {
+    chat::Seq last = 0;
+    bool catching_up = false;
+    bool overflowed = false;
+    std::uint64_t generation = 0;  // bumped by follow/unfollow: stale catch-ups stop
+    std::vector<hub::FramesPtr> held;
+  };
+  boost::asio::awaitable<void> catch_up(std::string room, std::uint64_t generation);
+  void start_catch_up(const std::string& room, Feed& feed);
+
+  hub::Format format_;
+  http::Transport transport_;
+  std::unordered_map<std::string, Feed> feeds_;
+  std::vector<hub::FramePtr> pending_;
+  std::vector<hub::FramePtr> inflight_;
+  std::size_t pending_bytes_ = 0;
+  std::size_t inflight_bytes_ = 0;
+  bool writing_ = false;
+  bool closed_ = false;
+  bool attached_ = true;
+  boost::asio::steady_timer drained_;  // catch-up waits here while the queue is full
+};
+
+}  // namespace parley::transport

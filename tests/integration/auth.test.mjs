@@ -1,0 +1,223 @@
+// Authentication: register, login, guests, tokens (header, query, cookie), expiry,
+// the response envelope, and the cookie's CSRF defence.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, test } from './lib/test.mjs';
+import { startServer } from './lib/server.mjs';
+import { clientFor, data, eventually, failed, httpRequest, unique, wsUpgradeStatus } from './lib/client.mjs';
+
+const PASSWORD = 'correct horse battery';
+const ENV = { OPEN_REGISTRATION: 'true', ENABLE_PASSWORD_LOGIN: 'true' };
+
+let srv;
+let c;
+before(async () => {
+  srv = await startServer({ env: ENV });
+  c = clientFor(srv);
+});
+after(async () => {
+  await srv?.close();
+});
+
+// Set-Cookie headers of a response, as an array.
+function setCookies(res) {
+  const h = res.headers['set-cookie'];
+  return h === undefined ? [] : Array.isArray(h) ? h : [h];
+}
+
+function sessionCookie(res, what) {
+  const cookie = setCookies(res).find((s) => /^parley_session=/.test(s));
+  assert.ok(cookie, `${what} must set the parley_session cookie; Set-Cookie: ${JSON.stringify(setCookies(res))}`);
+  const attrs = cookie.split(';').map((s) => s.trim().toLowerCase());
+  assert.ok(attrs.includes('httponly'), `parley_session must be HttpOnly: ${cookie}`);
+  assert.ok(attrs.includes('samesite=lax'), `parley_session must be SameSite=Lax: ${cookie}`);
+  assert.ok(!attrs.includes('secure'), `parley_session must not be Secure when BASE_URL is not https: ${cookie}`);
+  return cookie.split(';')[0]; // "parley_session=value", ready for a Cookie header
+}
+
+function b64url(buf) {
+  return Buffer.from(buf).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+test('register returns 201 with a user_id', async () => {
+  const name = unique('reg');
+  const d = await c.register(name, PASSWORD);
+  assert.equal(typeof d.user_id, 'string');
+  assert.match(d.user_id, /^[A-Za-z0-9_-]{1,64}$/, 'user ids are opaque [A-Za-z0-9_-]{1,64}');
+});
+
+test('registering a taken username gets 409', async () => {
+  const name = unique('dup');
+  await c.register(name, PASSWORD);
+  failed(await c.api('POST', '/api/register', { username: name, password: PASSWORD }), 409, 'second register');
+});
+
+test('an invalid username or password gets 422', async () => {
+  const cases = [
+    [{ username: 'a', password: PASSWORD }, 'one-character username'],
+    [{ username: 'has space', password: PASSWORD }, 'username with a space'],
+    [{ username: 'x'.repeat(200), password: PASSWORD }, '200-character username'],
+    [{ username: '', password: PASSWORD }, 'empty username'],
+    [{ username: unique('pw'), password: 'short' }, '5-character password'],
+    [{ username: unique('pw'), password: '' }, 'empty password'],
+  ];
+  for (const [body, what] of cases) {
+    failed(await c.api('POST', '/api/register', body), 422, `register with ${what}`);
+  }
+});
+
+test('login with the right password returns a token; a wrong password gets 401', async () => {
+  const name = unique('login');
+  const { user_id } = await c.register(name, PASSWORD);
+  const d = await c.login(name, PASSWORD);
+  assert.equal(d.user_id, user_id);
+  assert.equal(d.username, name);
+  assert.equal(typeof d.token, 'string');
+  const me = data(await c.api('GET', '/api/me', undefined, d.token), 200, 'GET /api/me');
+  assert.equal(me.id, user_id);
+  assert.equal(me.name, name);
+  failed(await c.api('POST', '/api/login', { username: name, password: PASSWORD + 'x' }), 401, 'login, wrong password');
+  failed(await c.api('POST', '/api/login', { username: unique('nobody'), password: PASSWORD }), 401, 'login, unknown user');
+});
+
+test('guest login returns a working token', async () => {
+  const g = await c.guest('Guest Ada');
+  assert.match(g.user_id, /^[A-Za-z0-9_-]{1,64}$/);
+  const me = data(await c.api('GET', '/api/me', undefined, g.token), 200, 'GET /api/me as guest');
+  assert.equal(me.id, g.user_id);
+  assert.ok(String(me.name).includes('Guest Ada'), `the guest's name is the one chosen: ${JSON.stringify(me)}`);
+  for (const k of ['id', 'name', 'avatar_url', 'provider']) assert.ok(k in me, `/api/me data has ${k}: ${JSON.stringify(me)}`);
+});
+
+test('GET /api/me accepts a Bearer header and a ?token= query', async () => {
+  const g = await c.guest('Bearer Bob');
+  const byHeader = data(await c.api('GET', '/api/me', undefined, g.token), 200, 'me by Bearer');
+  assert.equal(byHeader.id, g.user_id);
+  const byQuery = data(await c.api('GET', `/api/me?token=${encodeURIComponent(g.token)}`), 200, 'me by ?token=');
+  assert.equal(byQuery.id, g.user_id);
+});
+
+test('GET /api/me without credentials gets 401', async () => {
+  failed(await c.api('GET', '/api/me'), 401, 'me without token');
+});
+
+test('a tampered, garbage, foreign-signed or alg=none token gets 401', async () => {
+  const g = await c.guest('Tamper Tom');
+  const [h, p, s] = g.token.split('.');
+  assert.ok(h && p && s, `the token is a JWT (three dot-separated parts): ${g.token}`);
+  const flip = (str, i) => str.slice(0, i) + (str[i] === 'A' ? 'B' : 'A') + str.slice(i + 1);
+  const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+  const otherUser = b64url(JSON.stringify({ ...payload, sub: 'someone-else' }));
+  const foreignSig = b64url(createHmac('sha256', 'not-the-secret').update(`${h}.${p}`).digest());
+  const none = b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+  const bad = {
+    'signature changed': `${h}.${p}.${flip(s, 3)}`,
+    'payload changed, signature kept': `${h}.${otherUser}.${s}`,
+    'signed with another secret': `${h}.${p}.${foreignSig}`,
+    'alg none': `${none}.${p}.`,
+    garbage: 'not-a-token',
+    'three garbage parts': 'abc.def.ghi',
+  };
+  for (const [what, token] of Object.entries(bad)) {
+    failed(await c.api('GET', '/api/me', undefined, token), 401, `me with a token whose ${what}`);
+    failed(await c.api('GET', `/api/me?token=${encodeURIComponent(token)}`), 401, `me with ?token= whose ${what}`);
+  }
+});
+
+test('an expired token gets 401 (JWT_EXPIRATION_SECONDS=1)', async () => {
+  const short = await startServer({ env: { ...ENV, JWT_EXPIRATION_SECONDS: '1' }, label: 'short-jwt' });
+  try {
+    const sc = clientFor(short);
+    const g = await sc.guest('Brief Bea');
+    const first = await sc.api('GET', '/api/me', undefined, g.token);
+    // Issued with a one-second lifetime: it is valid now (or, on a slow machine,
+    // already expired, which is what the rest of the test waits for anyway).
+    assert.ok([200, 401].includes(first.status), `fresh token: HTTP ${first.status}`);
+    await eventually(async () => (await sc.api('GET', '/api/me', undefined, g.token)).status === 401,
+      'the 1-second token to be refused with 401', 5000, 100);
+    failed(await sc.api('GET', '/api/me', undefined, g.token), 401, 'me with the expired token');
+  } finally {
+    await short.close();
+  }
+});
+
+test('every JSON response is an envelope {code, message, data}', async () => {
+  const g = await c.guest('Envelope Eve');
+  // Success: code 0.
+  const ok = await c.api('GET', '/api/me', undefined, g.token);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(Object.keys(ok.body).sort(), ['code', 'data', 'message']);
+  assert.equal(ok.body.code, 0);
+  // Errors: code = status, data null, a message. (clientFor checks every /api/
+  // response; these make the error statuses explicit.)
+  const cases = [
+    [await c.api('GET', '/api/me'), 401],
+    [await c.api('GET', '/api/rooms/does-not-exist', undefined, g.token), 404],
+    [await c.api('POST', '/api/login', { username: unique('nobody'), password: PASSWORD }), 401],
+    [await c.api('POST', '/api/register', { username: 'a', password: PASSWORD }), 422],
+    [await c.api('POST', '/api/rooms', '{"name":', g.token), 400],
+  ];
+  for (const [res, status] of cases) {
+    assert.equal(res.status, status, `HTTP ${res.status} ${res.text}`);
+    assert.deepEqual(Object.keys(res.body).sort(), ['code', 'data', 'message']);
+    assert.equal(res.body.code, status);
+    assert.equal(res.body.data, null);
+    assert.equal(typeof res.body.message, 'string');
+    assert.ok(res.body.message.length > 0);
+  }
+});
+
+test('guest and password login set an HttpOnly SameSite=Lax parley_session cookie that authenticates /api/*', async () => {
+  const gRes = await c.api('POST', '/api/guest', { name: 'Cookie Cat' });
+  assert.equal(gRes.status, 200, gRes.text);
+  const cookie = sessionCookie(gRes, 'POST /api/guest');
+  const me = data(await c.api('GET', '/api/me', undefined, undefined, { headers: { cookie } }), 200, 'me by cookie');
+  assert.equal(me.id, gRes.body.data.user_id);
+
+  const name = unique('ck');
+  await c.register(name, PASSWORD);
+  const lRes = await c.api('POST', '/api/login', { username: name, password: PASSWORD });
+  assert.equal(lRes.status, 200, lRes.text);
+  const cookie2 = sessionCookie(lRes, 'POST /api/login');
+  const me2 = data(await c.api('GET', '/api/me', undefined, undefined, { headers: { cookie: cookie2 } }), 200, 'me by login cookie');
+  assert.equal(me2.id, lRes.body.data.user_id);
+
+  failed(await c.api('GET', '/api/me', undefined, undefined, { headers: { cookie: 'parley_session=forged' } }), 401,
+    'me with a forged cookie');
+});
+
+test('a cookie-authenticated state-changing request from a foreign Origin gets 403', async () => {
+  const gRes = await c.api('POST', '/api/guest', { name: 'Csrf Carl' });
+  const cookie = sessionCookie(gRes, 'POST /api/guest');
+  const evil = { cookie, origin: 'http://evil.example' };
+  failed(await c.api('POST', '/api/rooms', { name: unique('csrf'), visibility: 'public' }, undefined, { headers: evil }),
+    403, 'create room by cookie from a foreign Origin');
+  // Nothing was created.
+  const rooms = data(await c.api('GET', '/api/rooms', undefined, gRes.body.data.token), 200, 'list rooms');
+  assert.equal(rooms.filter((r) => r.name.startsWith('csrf')).length, 0, `a room was created: ${JSON.stringify(rooms)}`);
+
+  // The same request from the server's own origin is fine.
+  const same = { cookie, origin: srv.url };
+  const created = data(await c.api('POST', '/api/rooms', { name: unique('same'), visibility: 'public' }, undefined,
+    { headers: same }), 201, 'create room by cookie from the same origin');
+  assert.equal(typeof created.id, 'string');
+
+  // A Bearer token is not a cookie: no CSRF defence applies to it.
+  data(await c.api('POST', '/api/rooms', { name: unique('bearer'), visibility: 'public' }, gRes.body.data.token,
+    { headers: { origin: 'http://evil.example' } }), 201, 'create room by Bearer with a foreign Origin');
+});
+
+test('a cookie-authenticated WebSocket upgrade from a foreign Origin is refused', async () => {
+  const gRes = await c.api('POST', '/api/guest', { name: 'Ws Wendy' });
+  const cookie = sessionCookie(gRes, 'POST /api/guest');
+  const status = await wsUpgradeStatus(srv.wsUrl, undefined, { headers: { cookie, origin: 'http://evil.example' } });
+  assert.equal(status, 403, 'cookie upgrade with a foreign Origin');
+  const okStatus = await wsUpgradeStatus(srv.wsUrl, undefined, { headers: { cookie, origin: srv.url } });
+  assert.equal(okStatus, 101, 'cookie upgrade from the same origin');
+});
+
+test('a page without credentials redirects to /login', async () => {
+  const res = await httpRequest(`${srv.url}/rooms/some-room`);
+  assert.equal(res.status, 302, `GET /rooms/some-room without credentials: HTTP ${res.status}`);
+  assert.match(String(res.headers.location), /^(https?:\/\/[^/]+)?\/login/, `Location: ${res.headers.location}`);
+});

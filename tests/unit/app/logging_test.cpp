@@ -1,0 +1,58 @@
+#include "app/logging.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace parley::app {
+namespace {
+
+TEST(Logging, accepts_exactly_the_documented_levels) {
+  for (auto level : k_log_levels) EXPECT_TRUE(is_log_level(level)) << level;
+  EXPECT_FALSE(is_log_level("verbose"));
+  EXPECT_FALSE(is_log_level("INFO"));  // config lower-cases before asking
+  EXPECT_THROW(init_logging("verbose"), std::invalid_argument);
+}
+
+TEST(Logging, sets_the_level_of_the_default_logger) {
+  init_logging("warn");
+  EXPECT_EQ(spdlog::default_logger()->level(), spdlog::level::warn);
+  init_logging("error");
+  EXPECT_EQ(spdlog::default_logger()->level(), spdlog::level::err);
+  init_logging("off");
+  EXPECT_EQ(spdlog::default_logger()->level(), spdlog::level::off);
+  init_logging("trace");
+  EXPECT_EQ(spdlog::default_logger()->level(), spdlog::level::trace);
+}
+
+TEST(Logging, writes_one_line_with_time_level_and_thread_even_for_newlines) {
+  // Capture first: the sink decides on colours by whether stderr is a terminal.
+  testing::internal::CaptureStderr();
+  init_logging("info");
+  spdlog::info("user {} joined", "eve\nforged line\r\x01");
+  spdlog::debug("not shown at info");
+  spdlog::default_logger()->flush();
+  const std::string out = testing::internal::GetCapturedStderr();
+  // <UTC time with ms>Z info  [<thread id>] <message>\n, e.g.
+  // 2024-05-01T12:00:00.123Z info  [4711] ...
+  ASSERT_EQ(out.find('\n'), out.size() - 1) << out;
+  ASSERT_GT(out.size(), 24u) << out;
+  const std::string time = out.substr(0, 24);
+  for (std::size_t i : {4u, 7u}) EXPECT_EQ(time[i], '-') << time;
+  EXPECT_EQ(time[10], 'T') << time;
+  EXPECT_EQ(time[19], '.') << time;
+  EXPECT_EQ(time[23], 'Z') << time;
+  const std::string rest = out.substr(24);
+  EXPECT_TRUE(rest.starts_with(" info  [")) << rest;
+  const auto close = rest.find("] ");
+  ASSERT_NE(close, std::string::npos) << rest;
+  const std::string thread = rest.substr(8, close - 8);
+  EXPECT_FALSE(thread.empty());
+  EXPECT_EQ(thread.find_first_not_of("0123456789"), std::string::npos) << thread;
+  EXPECT_EQ(rest.substr(close + 2), "user eve\\nforged line\\r\\x01 joined\n");
+}
+
+}  // namespace
+}  // namespace parley::app

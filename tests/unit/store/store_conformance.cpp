@@ -1,0 +1,920 @@
+// The Store conformance tests (see store_conformance.hpp). Written only against
+// store.hpp: nothing here may know which backend it runs on.
+#include "store_conformance.hpp"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <latch>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "chat/validate.hpp"
+#include "store/clock.hpp"
+
+namespace parley::store::testing {
+
+using chat::ErrorKind;
+
+// ---- fixture and helpers ----------------------------------------------------
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "parley-store-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
+  return info.param.name;
+}
+
+chat::Result<chat::User> SyncStore::create_user(NewUser u) {
+  return call<chat::User>([&](auto done) { store_->create_user(std::move(u), done); });
+}
+chat::Result<chat::User> SyncStore::get_user(chat::UserId id) {
+  return call<chat::User>([&](auto done) { store_->get_user(std::move(id), done); });
+}
+chat::Result<chat::User> SyncStore::find_user_by_name(std::string name) {
+  return call<chat::User>([&](auto done) { store_->find_user_by_name(std::move(name), done); });
+}
+chat::Result<void> SyncStore::create_session(Session s) {
+  return call<void>([&](auto done) { store_->create_session(std::move(s), done); });
+}
+chat::Result<Session> SyncStore::get_session(std::string token_hash) {
+  return call<Session>([&](auto done) { store_->get_session(std::move(token_hash), done); });
+}
+chat::Result<void> SyncStore::delete_session(std::string token_hash) {
+  return call<void>([&](auto done) { store_->delete_session(std::move(token_hash), done); });
+}
+chat::Result<chat::Room> SyncStore::create_room(NewRoom r) {
+  return call<chat::Room>([&](auto done) { store_->create_room(std::move(r), done); });
+}
+chat::Result<chat::Room> SyncStore::get_room(chat::RoomId id) {
+  return call<chat::Room>([&](auto done) { store_->get_room(std::move(id), done); });
+}
+chat::Result<std::vector<chat::RoomSummary>> SyncStore::list_rooms(chat::UserId user) {
+  return call<std::vector<chat::RoomSummary>>(
+      [&](auto done) { store_->list_rooms(std::move(user), done); });
+}
+chat::Result<bool> SyncStore::is_member(chat::RoomId room, chat::UserId user) {
+  return call<bool>([&](auto done) { store_->is_member(std::move(room), std::move(user), done); });
+}
+chat::Result<std::vector<chat::Member>> SyncStore::list_members(chat::RoomId room) {
+  return call<std::vector<chat::Member>>(
+      [&](auto done) { store_->list_members(std::move(room), done); });
+}
+chat::Result<chat::Room> SyncStore::direct_room(chat::UserRef a, chat::UserRef b) {
+  return call<chat::Room>(
+      [&](auto done) { store_->direct_room(std::move(a), std::move(b), done); });
+}
+chat::Result<AppendResult> SyncStore::append(Command c) {
+  return call<AppendResult>([&](auto done) { store_->append(std::move(c), done); });
+}
+chat::Result<HistoryPage> SyncStore::history(HistoryQuery q) {
+  return call<HistoryPage>([&](auto done) { store_->history(std::move(q), done); });
+}
+chat::Result<chat::Seq> SyncStore::set_read(chat::RoomId room, chat::UserId user, chat::Seq seq) {
+  return call<chat::Seq>(
+      [&](auto done) { store_->set_read(std::move(room), std::move(user), seq, done); });
+}
+
+void StoreConformance::SetUp() {
+  open({});
+}
+
+void StoreConformance::TearDown() {
+  sync_.reset();
+  store_.reset();
+}
+
+void StoreConformance::open(const chat::Limits& limits) {
+  sync_.reset();
+  store_.reset();  // closes (and drains) the previous store first
+  store_ = GetParam().open(dir_.path(), limits);
+  ASSERT_NE(store_, nullptr);
+  sync_ = std::make_unique<SyncStore>(*store_);
+}
+
+void StoreConformance::reopen(const chat::Limits& limits) {
+  store_->flush();
+  open(limits);
+}
+
+chat::User StoreConformance::make_user(const std::string& name) {
+  auto user = sync_->create_user({.name = name, .password_hash = "hash-of-" + name});
+  EXPECT_TRUE(user) << user.error().message;
+  return user.value_or(chat::User{});
+}
+
+chat::Room StoreConformance::make_room(const chat::User& owner, const std::string& name,
+                                       chat::Visibility visibility) {
+  auto room = sync_->create_room({.name = name,
+                                  .kind = chat::RoomKind::group,
+                                  .visibility = visibility,
+                                  .owner = owner.ref()});
+  EXPECT_TRUE(room) << room.error().message;
+  return room.value_or(chat::Room{});
+}
+
+void StoreConformance::join(const chat::Room& room, const chat::User& user) {
+  auto r = sync_->append(JoinRoom{.room = room.id, .user = user.ref()});
+  ASSERT_TRUE(r) << r.error().message;
+}
+
+chat::Event StoreConformance::post(const chat::Room& room, const chat::User& author,
+                                   const std::string& text, const std::string& client_id) {
+  auto r = sync_->append(PostMessage{.room = room.id,
+                                     .author = author.ref(),
+                                     .text = text,
+                                     .html = "<p>" + text + "</p>",
+                                     .client_id = client_id});
+  EXPECT_TRUE(r) << r.error().message;
+  if (!r || !r->event) return {};
+  return *r->event;
+}
+
+namespace {
+
+HistoryPage all_events(SyncStore& s, const chat::RoomId& room) {
+  HistoryPage out;
+  chat::Seq after = 0;
+  for (;;) {
+    auto page = s.history({.room = room, .after = after, .limit = 100});
+    EXPECT_TRUE(page) << page.error().message;
+    if (!page) return out;
+    out.earliest_seq = page->earliest_seq;
+    out.last_seq = page->last_seq;
+    out.events.insert(out.events.end(), page->events.begin(), page->events.end());
+    if (!page->has_more || page->events.empty()) return out;
+    after = page->events.back().seq;
+  }
+}
+
+std::vector<chat::Seq> seqs_of(const std::vector<chat::Event>& events) {
+  std::vector<chat::Seq> out;
+  for (const auto& e : events) out.push_back(e.seq);
+  return out;
+}
+
+std::vector<chat::Seq> range(chat::Seq first, chat::Seq last) {
+  std::vector<chat::Seq> out;
+  for (chat::Seq s = first; s <= last; ++s) out.push_back(s);
+  return out;
+}
+
+const chat::RoomSummary* find_summary(const std::vector<chat::RoomSummary>& rooms,
+                                      const chat::RoomId& id) {
+  for (const auto& s : rooms) {
+    if (s.room.id == id) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// ---- users and sessions -----------------------------------------------------
+
+TEST_P(StoreConformance, creates_user_and_finds_it_by_id_and_by_name_in_any_case) {
+  auto created = sync_->create_user(
+      {.name = "Alice", .password_hash = "h", .provider = "password", .avatar_url = "/a.png"});
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->name, "Alice");
+  EXPECT_EQ(created->provider, "password");
+  EXPECT_GT(created->created_at, 0);
+
+  auto by_id = sync_->get_user(created->id);
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->name, "Alice");
+  EXPECT_EQ(by_id->password_hash, "h");
+  EXPECT_EQ(by_id->avatar_url, "/a.png");
+  EXPECT_EQ(by_id->created_at, created->created_at);
+
+  auto by_name = sync_->find_user_by_name("aLICE");
+  ASSERT_TRUE(by_name);
+  EXPECT_EQ(by_name->id, created->id);
+  EXPECT_EQ(by_name->name, "Alice");
+}
+
+TEST_P(StoreConformance, user_ids_are_opaque_valid_and_distinct) {
+  std::set<chat::UserId> ids;
+  for (int i = 0; i < 20; ++i) {
+    const auto u = make_user("user" + std::to_string(i));
+    EXPECT_TRUE(chat::is_valid_id(u.id)) << u.id;
+    EXPECT_GE(u.id.size(), 16u);
+    ids.insert(u.id);
+  }
+  EXPECT_EQ(ids.size(), 20u);
+}
+
+TEST_P(StoreConformance, taken_name_is_a_conflict_regardless_of_case) {
+  make_user("bob");
+  auto again = sync_->create_user({.name = "BOB"});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+}
+
+TEST_P(StoreConformance, unknown_user_is_not_found) {
+  auto by_id = sync_->get_user("nobody0000000000000");
+  ASSERT_FALSE(by_id);
+  EXPECT_EQ(by_id.error().kind, ErrorKind::not_found);
+  auto by_name = sync_->find_user_by_name("nobody");
+  ASSERT_FALSE(by_name);
+  EXPECT_EQ(by_name.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, session_round_trips_and_is_gone_after_delete) {
+  const auto u = make_user("carol");
+  const chat::TimeMs expires = now_ms() + 3'600'000;
+  ASSERT_TRUE(
+      sync_->create_session({.token_hash = "abc123", .user_id = u.id, .expires_at = expires}));
+  auto s = sync_->get_session("abc123");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->user_id, u.id);
+  EXPECT_EQ(s->expires_at, expires);
+  EXPECT_EQ(s->token_hash, "abc123");
+
+  ASSERT_TRUE(sync_->delete_session("abc123"));
+  auto gone = sync_->get_session("abc123");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().kind, ErrorKind::not_found);
+  EXPECT_TRUE(sync_->delete_session("never-existed"));  // deleting is idempotent
+}
+
+TEST_P(StoreConformance, expired_session_is_not_found) {
+  const auto u = make_user("dave");
+  ASSERT_TRUE(
+      sync_->create_session({.token_hash = "old", .user_id = u.id, .expires_at = now_ms() - 1}));
+  auto s = sync_->get_session("old");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().kind, ErrorKind::not_found);
+}
+
+// ---- rooms ------------------------------------------------------------------
+
+TEST_P(StoreConformance, new_room_logs_its_owner_joining_as_seq_1) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner, "general");
+  EXPECT_TRUE(chat::is_valid_id(room.id));
+  EXPECT_EQ(room.name, "general");
+  EXPECT_EQ(room.kind, chat::RoomKind::group);
+  EXPECT_EQ(room.visibility, chat::Visibility::public_room);
+  EXPECT_EQ(room.owner_id, owner.id);
+  EXPECT_EQ(room.last_seq, 1);
+  EXPECT_EQ(room.members_count, 1);
+
+  auto page = sync_->history({.room = room.id});
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->events.size(), 1u);
+  const chat::Event& e = page->events[0];
+  EXPECT_EQ(e.seq, 1);
+  EXPECT_EQ(e.room, room.id);
+  EXPECT_EQ(e.kind, chat::EventKind::member);
+  EXPECT_EQ(e.action, chat::MemberAction::joined);
+  EXPECT_EQ(e.member.id, owner.id);
+  EXPECT_EQ(e.member.name, "owner");
+  EXPECT_GT(e.created_at, 0);
+  EXPECT_EQ(page->earliest_seq, 1);
+  EXPECT_EQ(page->last_seq, 1);
+  EXPECT_FALSE(page->has_more);
+
+  auto fetched = sync_->get_room(room.id);
+  ASSERT_TRUE(fetched);
+  EXPECT_EQ(fetched->name, "general");
+  EXPECT_EQ(fetched->last_seq, 1);
+  EXPECT_EQ(fetched->members_count, 1);
+  EXPECT_EQ(fetched->created_at, room.created_at);
+  EXPECT_TRUE(sync_->is_member(room.id, owner.id).value_or(false));
+}
+
+TEST_P(StoreConformance, unknown_room_is_not_found_everywhere) {
+  const auto u = make_user("erin");
+  const chat::RoomId missing = "noSuchRoom000000000000";
+  EXPECT_EQ(sync_->get_room(missing).error().kind, ErrorKind::not_found);
+  EXPECT_EQ(sync_->history({.room = missing}).error().kind, ErrorKind::not_found);
+  EXPECT_EQ(sync_->list_members(missing).error().kind, ErrorKind::not_found);
+  EXPECT_EQ(
+      sync_->append(PostMessage{.room = missing, .author = u.ref(), .text = "x"}).error().kind,
+      ErrorKind::not_found);
+  EXPECT_EQ(sync_->append(JoinRoom{.room = missing, .user = u.ref()}).error().kind,
+            ErrorKind::not_found);
+  EXPECT_EQ(sync_->set_read(missing, u.id, 1).error().kind, ErrorKind::not_found);
+  EXPECT_FALSE(sync_->is_member(missing, u.id).value_or(true));
+}
+
+TEST_P(StoreConformance, join_adds_member_once_and_leave_of_non_member_is_not_found) {
+  const auto owner = make_user("owner");
+  const auto guest = make_user("guest");
+  const auto room = make_room(owner);
+
+  auto joined = sync_->append(JoinRoom{.room = room.id, .user = guest.ref()});
+  ASSERT_TRUE(joined);
+  ASSERT_TRUE(joined->event);
+  EXPECT_EQ(joined->event->seq, 2);
+  EXPECT_EQ(joined->event->kind, chat::EventKind::member);
+  EXPECT_EQ(joined->event->member.id, guest.id);
+  EXPECT_EQ(joined->room.members_count, 2);
+  EXPECT_EQ(joined->room.last_seq, 2);
+
+  auto again = sync_->append(JoinRoom{.room = room.id, .user = guest.ref()});
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->event);
+  EXPECT_EQ(again->room.last_seq, 2);
+  EXPECT_EQ(again->room.members_count, 2);
+
+  auto left = sync_->append(LeaveRoom{.room = room.id, .user = guest.ref()});
+  ASSERT_TRUE(left);
+  ASSERT_TRUE(left->event);
+  EXPECT_EQ(left->event->seq, 3);
+  EXPECT_EQ(left->event->action, chat::MemberAction::left);
+  EXPECT_EQ(left->room.members_count, 1);
+  EXPECT_FALSE(sync_->is_member(room.id, guest.id).value_or(true));
+
+  auto not_member = sync_->append(LeaveRoom{.room = room.id, .user = guest.ref()});
+  ASSERT_FALSE(not_member);
+  EXPECT_EQ(not_member.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, list_members_names_the_owner_and_read_markers) {
+  const auto owner = make_user("owner");
+  const auto guest = make_user("guest");
+  const auto room = make_room(owner);
+  join(room, guest);
+  auto members = sync_->list_members(room.id);
+  ASSERT_TRUE(members);
+  ASSERT_EQ(members->size(), 2u);
+  std::sort(members->begin(), members->end(),
+            [](const auto& a, const auto& b) { return a.user.name > b.user.name; });
+  EXPECT_EQ((*members)[0].user.id, owner.id);
+  EXPECT_EQ((*members)[0].user.name, "owner");
+  EXPECT_TRUE((*members)[0].owner);
+  EXPECT_EQ((*members)[1].user.id, guest.id);
+  EXPECT_FALSE((*members)[1].owner);
+  EXPECT_EQ((*members)[1].read_seq, 2);  // joining marks everything before as read
+}
+
+TEST_P(StoreConformance, last_member_leaving_deletes_a_group_room_and_its_log) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  post(room, owner, "soon gone");
+  auto left = sync_->append(LeaveRoom{.room = room.id, .user = owner.ref()});
+  ASSERT_TRUE(left) << left.error().message;
+  EXPECT_EQ(left->room.members_count, 0);
+  EXPECT_EQ(sync_->get_room(room.id).error().kind, ErrorKind::not_found);
+  EXPECT_EQ(sync_->history({.room = room.id}).error().kind, ErrorKind::not_found);
+  auto rooms = sync_->list_rooms(owner.id);
+  ASSERT_TRUE(rooms);
+  EXPECT_EQ(find_summary(*rooms, room.id), nullptr);
+}
+
+TEST_P(StoreConformance, private_room_is_listed_only_for_its_members) {
+  const auto owner = make_user("owner");
+  const auto outsider = make_user("outsider");
+  const auto secret = make_room(owner, "secret", chat::Visibility::private_room);
+  const auto open = make_room(owner, "open");
+
+  auto for_owner = sync_->list_rooms(owner.id);
+  ASSERT_TRUE(for_owner);
+  EXPECT_NE(find_summary(*for_owner, secret.id), nullptr);
+  EXPECT_NE(find_summary(*for_owner, open.id), nullptr);
+
+  auto for_outsider = sync_->list_rooms(outsider.id);
+  ASSERT_TRUE(for_outsider);
+  EXPECT_EQ(find_summary(*for_outsider, secret.id), nullptr);
+  const auto* listed = find_summary(*for_outsider, open.id);
+  ASSERT_NE(listed, nullptr);
+  EXPECT_EQ(listed->unread, 0);  // not a member: nothing is "unread"
+
+  join(secret, outsider);  // added by the caller's decision (e.g. the owner invited them)
+  for_outsider = sync_->list_rooms(outsider.id);
+  ASSERT_TRUE(for_outsider);
+  EXPECT_NE(find_summary(*for_outsider, secret.id), nullptr);
+}
+
+TEST_P(StoreConformance, list_rooms_counts_unread_and_orders_by_latest_activity) {
+  const auto alice = make_user("alice");
+  const auto bob = make_user("bob");
+  const auto quiet = make_room(alice, "quiet");
+  const auto busy = make_room(alice, "busy");
+  join(quiet, bob);
+  join(busy, bob);
+  post(busy, alice, "one");
+  post(busy, alice, "two");
+  post(busy, alice, "three");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // distinct activity times
+  post(quiet, alice, "now the quiet room is the newest");
+
+  auto rooms = sync_->list_rooms(bob.id);
+  ASSERT_TRUE(rooms);
+  ASSERT_GE(rooms->size(), 2u);
+  EXPECT_EQ((*rooms)[0].room.id, quiet.id);
+  EXPECT_EQ((*rooms)[1].room.id, busy.id);
+  const auto* b = find_summary(*rooms, busy.id);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->room.last_seq, 5);
+  EXPECT_EQ(b->read_seq, 2);
+  EXPECT_EQ(b->unread, 3);
+
+  // The author's own messages are not unread to them.
+  auto for_alice = sync_->list_rooms(alice.id);
+  ASSERT_TRUE(for_alice);
+  EXPECT_EQ(find_summary(*for_alice, busy.id)->unread, 0);
+
+  ASSERT_TRUE(sync_->set_read(busy.id, bob.id, 4));
+  rooms = sync_->list_rooms(bob.id);
+  EXPECT_EQ(find_summary(*rooms, busy.id)->unread, 1);
+}
+
+// ---- direct rooms -----------------------------------------------------------
+
+TEST_P(StoreConformance, direct_room_is_the_same_from_both_sides) {
+  const auto a = make_user("anna");
+  const auto b = make_user("bert");
+  auto ab = sync_->direct_room(a.ref(), b.ref());
+  ASSERT_TRUE(ab) << ab.error().message;
+  auto ba = sync_->direct_room(b.ref(), a.ref());
+  ASSERT_TRUE(ba);
+  EXPECT_EQ(ab->id, ba->id);
+  EXPECT_EQ(ab->kind, chat::RoomKind::direct);
+  EXPECT_EQ(ab->visibility, chat::Visibility::private_room);
+  EXPECT_EQ(ba->members_count, 2);
+  EXPECT_TRUE(sync_->is_member(ab->id, a.id).value_or(false));
+  EXPECT_TRUE(sync_->is_member(ab->id, b.id).value_or(false));
+
+  const auto c = make_user("carl");
+  auto others = sync_->list_rooms(c.id);
+  ASSERT_TRUE(others);
+  EXPECT_EQ(find_summary(*others, ab->id), nullptr);
+}
+
+TEST_P(StoreConformance, concurrent_direct_room_calls_create_one_room) {
+  const auto a = make_user("anna");
+  const auto b = make_user("bert");
+  constexpr int k_threads = 8;
+  std::vector<chat::RoomId> ids(k_threads);
+  std::vector<std::thread> threads;
+  std::latch start(k_threads);
+  for (int i = 0; i < k_threads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto r = i % 2 ? sync_->direct_room(a.ref(), b.ref()) : sync_->direct_room(b.ref(), a.ref());
+      if (r) ids[i] = r->id;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& id : ids) EXPECT_EQ(id, ids[0]);
+  auto rooms = sync_->list_rooms(a.id);
+  ASSERT_TRUE(rooms);
+  int direct = 0;
+  for (const auto& s : *rooms) direct += s.room.kind == chat::RoomKind::direct;
+  EXPECT_EQ(direct, 1);
+  auto room = sync_->get_room(ids[0]);
+  ASSERT_TRUE(room);
+  EXPECT_EQ(room->members_count, 2);
+}
+
+// ---- the room log -----------------------------------------------------------
+
+TEST_P(StoreConformance, posting_requires_membership) {
+  const auto owner = make_user("owner");
+  const auto stranger = make_user("stranger");
+  const auto room = make_room(owner);
+  auto r = sync_->append(PostMessage{.room = room.id, .author = stranger.ref(), .text = "hi"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::forbidden);
+  EXPECT_EQ(sync_->get_room(room.id)->last_seq, 1);  // nothing was appended
+}
+
+TEST_P(StoreConformance, message_is_stored_as_posted) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  PostMessage m{.room = room.id,
+                .author = owner.ref(),
+                .text = "hello *world* <b>",
+                .html = "<p>hello <em>world</em> &lt;b&gt;</p>",
+                .attachments = {{"/u/1.png", "image/png", "cat.png", 1234},
+                                {"/u/2.pdf", "application/pdf", "doc \"x\".pdf", 99}},
+                .client_id = "c-1"};
+  auto r = sync_->append(m);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->event);
+  EXPECT_FALSE(r->duplicate);
+  EXPECT_EQ(r->event->seq, 2);
+  EXPECT_EQ(r->room.last_seq, 2);
+
+  auto page = sync_->history({.room = room.id});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->events.size(), 2u);
+  const chat::Event& e = page->events[1];
+  EXPECT_EQ(e, *r->event);
+  EXPECT_EQ(e.kind, chat::EventKind::message);
+  EXPECT_EQ(e.author, owner.ref());
+  EXPECT_EQ(e.text, m.text);
+  EXPECT_EQ(e.html, m.html);
+  EXPECT_EQ(e.attachments, m.attachments);
+  EXPECT_EQ(e.client_id, "c-1");
+}
+
+TEST_P(StoreConformance, seq_is_dense_under_concurrent_appends_to_one_room) {
+  constexpr int k_threads = 8;
+  constexpr int k_per_thread = 250;
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  std::vector<chat::User> users;
+  for (int i = 0; i < k_threads; ++i) {
+    users.push_back(make_user("writer" + std::to_string(i)));
+    join(room, users.back());
+  }
+  const chat::Seq before = sync_->get_room(room.id)->last_seq;
+
+  std::mutex mutex;
+  std::vector<chat::Seq> seqs;
+  std::atomic<int> failures{0};
+  std::latch all_done(k_threads * k_per_thread);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < k_per_thread; ++i) {
+        store_->append(PostMessage{.room = room.id,
+                                   .author = users[t].ref(),
+                                   .text = "m" + std::to_string(i),
+                                   .client_id = std::to_string(t) + "-" + std::to_string(i)},
+                       [&](chat::Result<AppendResult> r) {
+                         if (r && r->event && !r->duplicate) {
+                           std::lock_guard lock(mutex);
+                           seqs.push_back(r->event->seq);
+                         } else {
+                           ++failures;
+                         }
+                         all_done.count_down();
+                       });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  all_done.wait();
+
+  EXPECT_EQ(failures.load(), 0);
+  std::sort(seqs.begin(), seqs.end());
+  EXPECT_EQ(seqs, range(before + 1, before + k_threads * k_per_thread));
+  const auto log = all_events(*sync_, room.id);
+  EXPECT_EQ(seqs_of(log.events), range(1, before + k_threads * k_per_thread));
+  EXPECT_EQ(log.last_seq, before + k_threads * k_per_thread);
+}
+
+TEST_P(StoreConformance, retried_client_id_stores_one_message_and_returns_the_first) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  auto first = sync_->append(
+      PostMessage{.room = room.id, .author = owner.ref(), .text = "once", .client_id = "k1"});
+  ASSERT_TRUE(first);
+  auto retry = sync_->append(PostMessage{
+      .room = room.id, .author = owner.ref(), .text = "once (retried)", .client_id = "k1"});
+  ASSERT_TRUE(retry) << retry.error().message;
+  EXPECT_TRUE(retry->duplicate);
+  ASSERT_TRUE(retry->event);
+  EXPECT_EQ(retry->event->seq, first->event->seq);
+  EXPECT_EQ(retry->event->text, "once");
+  EXPECT_EQ(*retry->event, *first->event);
+  EXPECT_EQ(retry->room.last_seq, first->event->seq);
+  EXPECT_EQ(sync_->get_room(room.id)->last_seq, first->event->seq);
+
+  // An empty client_id never deduplicates.
+  const auto a = post(room, owner, "same");
+  const auto b = post(room, owner, "same");
+  EXPECT_NE(a.seq, b.seq);
+}
+
+TEST_P(StoreConformance, same_client_id_from_different_authors_is_two_messages) {
+  const auto owner = make_user("owner");
+  const auto other = make_user("other");
+  const auto room = make_room(owner);
+  join(room, other);
+  const auto a = post(room, owner, "from owner", "same-id");
+  const auto b = post(room, other, "from other", "same-id");
+  EXPECT_NE(a.seq, b.seq);
+  EXPECT_EQ(b.text, "from other");
+}
+
+TEST_P(StoreConformance, only_the_author_edits_a_message) {
+  const auto author = make_user("author");
+  const auto other = make_user("other");
+  const auto room = make_room(author);
+  join(room, other);
+  const auto msg = post(room, author, "typo");
+
+  auto by_other = sync_->append(
+      EditMessage{.room = room.id, .actor = other.id, .target_seq = msg.seq, .text = "hacked"});
+  ASSERT_FALSE(by_other);
+  EXPECT_EQ(by_other.error().kind, ErrorKind::forbidden);
+
+  auto edited = sync_->append(EditMessage{.room = room.id,
+                                          .actor = author.id,
+                                          .target_seq = msg.seq,
+                                          .text = "fixed",
+                                          .html = "<p>fixed</p>"});
+  ASSERT_TRUE(edited) << edited.error().message;
+  ASSERT_TRUE(edited->event);
+  EXPECT_EQ(edited->event->kind, chat::EventKind::edit);
+  EXPECT_EQ(edited->event->target_seq, msg.seq);
+  EXPECT_EQ(edited->event->text, "fixed");
+  EXPECT_EQ(edited->event->html, "<p>fixed</p>");
+  EXPECT_EQ(edited->event->seq, msg.seq + 1);
+  EXPECT_GT(edited->event->created_at, 0);
+
+  auto missing = sync_->append(
+      EditMessage{.room = room.id, .actor = author.id, .target_seq = 999, .text = "x"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
+
+  // A member event is not a message: it cannot be edited.
+  auto not_message =
+      sync_->append(EditMessage{.room = room.id, .actor = author.id, .target_seq = 1, .text = "x"});
+  ASSERT_FALSE(not_message);
+  EXPECT_EQ(not_message.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, deleted_message_cannot_be_edited_reacted_or_deleted_again) {
+  const auto author = make_user("author");
+  const auto room = make_room(author);
+  const auto msg = post(room, author, "regret");
+  auto deleted =
+      sync_->append(DeleteMessage{.room = room.id, .actor = author.id, .target_seq = msg.seq});
+  ASSERT_TRUE(deleted) << deleted.error().message;
+  EXPECT_EQ(deleted->event->kind, chat::EventKind::del);
+  EXPECT_EQ(deleted->event->target_seq, msg.seq);
+
+  auto edit = sync_->append(
+      EditMessage{.room = room.id, .actor = author.id, .target_seq = msg.seq, .text = "x"});
+  ASSERT_FALSE(edit);
+  EXPECT_EQ(edit.error().kind, ErrorKind::not_found);
+  auto react = sync_->append(
+      ToggleReaction{.room = room.id, .actor = author.id, .target_seq = msg.seq, .emoji = "👍"});
+  ASSERT_FALSE(react);
+  EXPECT_EQ(react.error().kind, ErrorKind::not_found);
+  auto again =
+      sync_->append(DeleteMessage{.room = room.id, .actor = author.id, .target_seq = msg.seq});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, deleted_message_content_is_gone_from_history) {
+  const auto author = make_user("author");
+  const auto room = make_room(author);
+  const auto msg = post(room, author, "secret");
+  ASSERT_TRUE(sync_->append(
+      EditMessage{.room = room.id, .actor = author.id, .target_seq = msg.seq, .text = "secret 2"}));
+  ASSERT_TRUE(
+      sync_->append(DeleteMessage{.room = room.id, .actor = author.id, .target_seq = msg.seq}));
+  const auto log = all_events(*sync_, room.id);
+  ASSERT_EQ(log.events.size(), 4u);  // joined, message, edit, delete: seqs stay dense
+  for (const auto& e : log.events) {
+    EXPECT_EQ(e.text.find("secret"), std::string::npos) << "seq " << e.seq;
+    EXPECT_EQ(e.html.find("secret"), std::string::npos) << "seq " << e.seq;
+  }
+}
+
+TEST_P(StoreConformance, room_owner_may_delete_others_messages_but_members_may_not) {
+  const auto owner = make_user("owner");
+  const auto author = make_user("author");
+  const auto third = make_user("third");
+  const auto room = make_room(owner);
+  join(room, author);
+  join(room, third);
+  const auto msg = post(room, author, "spam");
+
+  auto by_third =
+      sync_->append(DeleteMessage{.room = room.id, .actor = third.id, .target_seq = msg.seq});
+  ASSERT_FALSE(by_third);
+  EXPECT_EQ(by_third.error().kind, ErrorKind::forbidden);
+
+  auto by_owner =
+      sync_->append(DeleteMessage{.room = room.id, .actor = owner.id, .target_seq = msg.seq});
+  ASSERT_TRUE(by_owner) << by_owner.error().message;
+  EXPECT_EQ(by_owner->event->target_seq, msg.seq);
+}
+
+TEST_P(StoreConformance, reaction_toggles_on_and_off_per_user_and_emoji) {
+  const auto author = make_user("author");
+  const auto fan = make_user("fan");
+  const auto room = make_room(author);
+  join(room, fan);
+  const auto msg = post(room, author, "nice");
+  auto toggle = [&](const chat::User& who, const std::string& emoji) {
+    auto r = sync_->append(
+        ToggleReaction{.room = room.id, .actor = who.id, .target_seq = msg.seq, .emoji = emoji});
+    EXPECT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->event->kind, chat::EventKind::reaction);
+    EXPECT_EQ(r->event->target_seq, msg.seq);
+    EXPECT_EQ(r->event->user_id, who.id);
+    EXPECT_EQ(r->event->emoji, emoji);
+    return r->event->on;
+  };
+  EXPECT_TRUE(toggle(fan, "👍"));
+  EXPECT_TRUE(toggle(author, "👍"));  // another user's reaction is separate
+  EXPECT_TRUE(toggle(fan, "🎉"));     // and so is another emoji
+  EXPECT_FALSE(toggle(fan, "👍"));
+  EXPECT_TRUE(toggle(fan, "👍"));
+
+  auto missing = sync_->append(
+      ToggleReaction{.room = room.id, .actor = fan.id, .target_seq = 999, .emoji = "👍"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, history_pages_before_and_after_with_has_more) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  for (int i = 2; i <= 10; ++i) post(room, owner, "m" + std::to_string(i));  // seqs 2..10
+
+  auto newest = sync_->history({.room = room.id, .limit = 3});
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(seqs_of(newest->events), (std::vector<chat::Seq>{8, 9, 10}));
+  EXPECT_TRUE(newest->has_more);
+  EXPECT_EQ(newest->last_seq, 10);
+  EXPECT_EQ(newest->earliest_seq, 1);
+
+  auto before = sync_->history({.room = room.id, .before = 8, .limit = 3});
+  ASSERT_TRUE(before);
+  EXPECT_EQ(seqs_of(before->events), (std::vector<chat::Seq>{5, 6, 7}));
+  EXPECT_TRUE(before->has_more);
+
+  auto oldest = sync_->history({.room = room.id, .before = 4, .limit = 3});
+  ASSERT_TRUE(oldest);
+  EXPECT_EQ(seqs_of(oldest->events), (std::vector<chat::Seq>{1, 2, 3}));
+  EXPECT_FALSE(oldest->has_more);  // exactly the rest: nothing older
+
+  auto after = sync_->history({.room = room.id, .after = 2, .limit = 3});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(seqs_of(after->events), (std::vector<chat::Seq>{3, 4, 5}));
+  EXPECT_TRUE(after->has_more);
+
+  auto tail = sync_->history({.room = room.id, .after = 7, .limit = 3});
+  ASSERT_TRUE(tail);
+  EXPECT_EQ(seqs_of(tail->events), (std::vector<chat::Seq>{8, 9, 10}));
+  EXPECT_FALSE(tail->has_more);
+
+  auto past_end = sync_->history({.room = room.id, .after = 10, .limit = 3});
+  ASSERT_TRUE(past_end);
+  EXPECT_TRUE(past_end->events.empty());
+  EXPECT_FALSE(past_end->has_more);
+
+  auto all = sync_->history({.room = room.id, .limit = 100});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(seqs_of(all->events), range(1, 10));
+  EXPECT_FALSE(all->has_more);
+}
+
+TEST_P(StoreConformance, read_marker_moves_forward_only_and_stops_at_last_seq) {
+  const auto owner = make_user("owner");
+  const auto reader = make_user("reader");
+  const auto stranger = make_user("stranger");
+  const auto room = make_room(owner);
+  join(room, reader);                                  // seq 2, marker 2
+  for (int i = 0; i < 3; ++i) post(room, owner, "m");  // seqs 3..5
+
+  EXPECT_EQ(sync_->set_read(room.id, reader.id, 4).value_or(-1), 4);
+  EXPECT_EQ(sync_->set_read(room.id, reader.id, 3).value_or(-1), 4);   // never back
+  EXPECT_EQ(sync_->set_read(room.id, reader.id, 99).value_or(-1), 5);  // capped
+  auto members = sync_->list_members(room.id);
+  ASSERT_TRUE(members);
+  for (const auto& m : *members) {
+    if (m.user.id == reader.id) {
+      EXPECT_EQ(m.read_seq, 5);
+    }
+  }
+
+  auto not_member = sync_->set_read(room.id, stranger.id, 1);
+  ASSERT_FALSE(not_member);
+  EXPECT_EQ(not_member.error().kind, ErrorKind::forbidden);
+}
+
+TEST_P(StoreConformance, retention_keeps_the_newest_events_and_reports_earliest_seq) {
+  chat::Limits limits;
+  limits.max_msgs = 5;
+  open(limits);
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  for (int i = 0; i < 11; ++i) post(room, owner, "m" + std::to_string(i));  // seqs 2..12
+
+  auto page = sync_->history({.room = room.id, .limit = 100});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(seqs_of(page->events), range(8, 12));
+  EXPECT_EQ(page->earliest_seq, 8);
+  EXPECT_EQ(page->last_seq, 12);
+  EXPECT_FALSE(page->has_more);
+
+  auto gone =
+      sync_->append(EditMessage{.room = room.id, .actor = owner.id, .target_seq = 3, .text = "x"});
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().kind, ErrorKind::not_found);
+}
+
+// ---- durability and threads -------------------------------------------------
+
+TEST_P(StoreConformance, everything_survives_close_and_reopen) {
+  const auto owner = make_user("Persistent");
+  const auto guest = make_user("guest");
+  const auto room = make_room(owner, "kept");
+  join(room, guest);
+  const auto msg = post(room, owner, "still here", "cid");
+  ASSERT_TRUE(sync_->append(
+      ToggleReaction{.room = room.id, .actor = guest.id, .target_seq = msg.seq, .emoji = "👍"}));
+  ASSERT_TRUE(sync_->set_read(room.id, guest.id, msg.seq));
+  ASSERT_TRUE(sync_->create_session(
+      {.token_hash = "tok", .user_id = owner.id, .expires_at = now_ms() + 60'000}));
+  auto dm = sync_->direct_room(owner.ref(), guest.ref());
+  ASSERT_TRUE(dm);
+
+  reopen();
+
+  EXPECT_EQ(sync_->find_user_by_name("persistent").value_or(chat::User{}).id, owner.id);
+  EXPECT_EQ(sync_->get_session("tok").value_or(Session{}).user_id, owner.id);
+  auto r = sync_->get_room(room.id);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->name, "kept");
+  EXPECT_EQ(r->members_count, 2);
+  EXPECT_EQ(r->last_seq, msg.seq + 1);
+  const auto log = all_events(*sync_, room.id);
+  EXPECT_EQ(seqs_of(log.events), range(1, msg.seq + 1));
+  // State that drives later decisions survived too: the retry, the reaction, the marker.
+  auto retry = sync_->append(
+      PostMessage{.room = room.id, .author = owner.ref(), .text = "x", .client_id = "cid"});
+  ASSERT_TRUE(retry);
+  EXPECT_TRUE(retry->duplicate);
+  auto unreact = sync_->append(
+      ToggleReaction{.room = room.id, .actor = guest.id, .target_seq = msg.seq, .emoji = "👍"});
+  ASSERT_TRUE(unreact);
+  EXPECT_FALSE(unreact->event->on);
+  EXPECT_EQ(sync_->set_read(room.id, guest.id, 1).value_or(-1), msg.seq);
+  EXPECT_EQ(sync_->direct_room(guest.ref(), owner.ref()).value_or(chat::Room{}).id, dm->id);
+}
+
+TEST_P(StoreConformance, writes_queued_before_close_are_kept) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  constexpr int k_count = 200;
+  for (int i = 0; i < k_count; ++i) {
+    store_->append(PostMessage{.room = room.id, .author = owner.ref(), .text = "q"},
+                   [](chat::Result<AppendResult>) {});
+  }
+  open({});  // destroys the store without waiting for the callbacks
+  EXPECT_EQ(sync_->get_room(room.id).value_or(chat::Room{}).last_seq, 1 + k_count);
+}
+
+TEST_P(StoreConformance, flush_returns_after_queued_writes_are_committed) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  constexpr int k_count = 100;
+  for (int i = 0; i < k_count; ++i) {
+    store_->append(PostMessage{.room = room.id, .author = owner.ref(), .text = "q"},
+                   [](chat::Result<AppendResult>) {});
+  }
+  store_->flush();
+  EXPECT_EQ(sync_->get_room(room.id).value_or(chat::Room{}).last_seq, 1 + k_count);
+}
+
+TEST_P(StoreConformance, write_callback_runs_after_the_write_is_committed) {
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  const auto msg = post(room, owner, "durable?");
+  // No flush, no close: a second, independent store must already see the write
+  // whose callback has run.
+  auto other = GetParam().open(dir_.path(), {});
+  SyncStore second(*other);
+  auto page = second.history({.room = room.id});
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_FALSE(page->events.empty());
+  EXPECT_EQ(page->events.back().seq, msg.seq);
+  EXPECT_EQ(page->events.back().text, "durable?");
+}
+
+TEST_P(StoreConformance, callbacks_run_on_a_store_thread_not_the_callers) {
+  const auto caller = std::this_thread::get_id();
+  auto write_thread = call<chat::User>([&](auto done) {
+    store_->create_user({.name = "threads"}, [done, caller](chat::Result<chat::User> r) {
+      if (std::this_thread::get_id() == caller) {
+        r = chat::fail(ErrorKind::internal, "callback ran on the caller's thread");
+      }
+      done(std::move(r));
+    });
+  });
+  EXPECT_TRUE(write_thread) << write_thread.error().message;
+  auto read_thread = call<chat::User>([&](auto done) {
+    store_->find_user_by_name("threads", [done, caller](chat::Result<chat::User> r) {
+      if (std::this_thread::get_id() == caller) {
+        r = chat::fail(ErrorKind::internal, "callback ran on the caller's thread");
+      }
+      done(std::move(r));
+    });
+  });
+  EXPECT_TRUE(read_thread) << read_thread.error().message;
+}
+
+}  // namespace parley::store::testing

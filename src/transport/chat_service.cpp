@@ -19,22 +19,21 @@ void ChatService::publish(const chat::Event& e) {
   s_.metrics.events_stored();
 }
 
-asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append(store::Command cmd) {
-  auto ex = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>,
-                                          void(chat::Result<Appended>)>(
-      [this, ex, &cmd](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        s_.store.append(std::move(cmd), [this, ex, h](chat::Result<Appended> r) {
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append(const store::Command& cmd) {
+  // Not a coroutine (see blocking.hpp); the initiation runs before this returns.
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(chat::Result<Appended>)>(
+      [this](auto handler, const store::Command* cmd) {
+        auto resume = resume_on_executor<Appended>(std::move(handler));
+        s_.store.append(*cmd, [this, resume](chat::Result<Appended> r) {
           // Runs on the store thread, in commit order. Result first, then publish:
           // see the header for why.
           std::optional<chat::Event> to_publish;
           if (r && r->event && !r->duplicate) to_publish = *r->event;
-          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+          resume(std::move(r));
           if (to_publish) publish(*to_publish);
         });
       },
-      asio::use_awaitable);
+      asio::use_awaitable, &cmd);
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
@@ -49,7 +48,8 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
     s_.metrics.rate_limited();
     co_return chat::fail(chat::ErrorKind::rate_limited, "sending too fast; slow down");
   }
-  store::PostMessage post{room, who.user, text, text::render_markdown(text), {}, client_id};
+  const store::Command post =
+      store::PostMessage{room, who.user, text, text::render_markdown(text), {}, client_id};
   auto r = co_await append(post);
   if (!r && r.error().kind == chat::ErrorKind::forbidden) {
     // Posting to a public room one has not joined joins it first (as a user who
@@ -59,7 +59,7 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
         room_r->visibility == chat::Visibility::public_room) {
       auto joined = co_await join(who, room);
       if (!joined) co_return joined;
-      r = co_await append(std::move(post));
+      r = co_await append(post);
     }
   }
   co_return r;
@@ -70,13 +70,15 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::edit_message(
   if (auto ok = chat::check_message_text(text, s_.options.limits); !ok) {
     co_return std::unexpected(ok.error());
   }
-  co_return co_await append(
-      store::EditMessage{room, who.user.id, seq, text, text::render_markdown(text)});
+  const store::Command edit =
+      store::EditMessage{room, who.user.id, seq, text, text::render_markdown(text)};
+  co_return co_await append(edit);
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::delete_message(
     const Identity& who, const std::string& room, chat::Seq seq) {
-  co_return co_await append(store::DeleteMessage{room, who.user.id, seq});
+  const store::Command del = store::DeleteMessage{room, who.user.id, seq};
+  co_return co_await append(del);
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::react(const Identity& who,
@@ -86,7 +88,8 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::react(const Id
   if (auto ok = chat::check_emoji(emoji, s_.options.limits); !ok) {
     co_return std::unexpected(ok.error());
   }
-  co_return co_await append(store::ToggleReaction{room, who.user.id, seq, emoji});
+  const store::Command toggle = store::ToggleReaction{room, who.user.id, seq, emoji};
+  co_return co_await append(toggle);
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Identity& who,
@@ -100,12 +103,14 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Ide
     // Don't reveal that a private room exists to someone who can't see it.
     co_return chat::fail(chat::ErrorKind::not_found, "no such room");
   }
-  co_return co_await append(store::JoinRoom{room, who.user, chat::MemberAction::joined});
+  const store::Command join = store::JoinRoom{room, who.user, chat::MemberAction::joined};
+  co_return co_await append(join);
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::leave(const Identity& who,
                                                                        const std::string& room) {
-  co_return co_await append(store::LeaveRoom{room, who.user, chat::MemberAction::left});
+  const store::Command leave = store::LeaveRoom{room, who.user, chat::MemberAction::left};
+  co_return co_await append(leave);
 }
 
 asio::awaitable<chat::Result<chat::Seq>> ChatService::mark_read(const Identity& who,

@@ -55,7 +55,8 @@ class ChatService {
   Services& services() noexcept { return s_; }
 
  private:
-  boost::asio::awaitable<chat::Result<Appended>> append(store::Command cmd);
+  // Takes a reference (see blocking.hpp): callers keep `cmd` alive across the await.
+  boost::asio::awaitable<chat::Result<Appended>> append(const store::Command& cmd);
   void publish(const chat::Event& e);
 
   Services& s_;

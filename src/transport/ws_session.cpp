@@ -103,14 +103,14 @@ class WsSession final : public Streamer {
     }
     std::string type(type_it->value().get_string());
     if (type == "subscribe") {
-      co_await on_subscribe(std::move(*obj));
+      co_await on_subscribe(*obj);
     } else if (type == "unsubscribe") {
       auto in = JsonInput::of(std::move(*obj), {"type", "room"});
       auto room = in ? in->string("room") : chat::Result<std::string>(std::unexpected(in.error()));
       if (!room) co_return send_error(room.error());
       unfollow(*room);
     } else if (type == "send") {
-      co_await on_send(std::move(*obj));
+      co_await on_send(*obj);
     } else if (type == "typing") {
       auto in = JsonInput::of(std::move(*obj), {"type", "room", "on"});
       if (!in) co_return send_error(in.error());
@@ -144,7 +144,8 @@ class WsSession final : public Streamer {
     }
   }
 
-  asio::awaitable<void> on_subscribe(json::object obj) {
+  // By reference: see blocking.hpp on GCC 12 and temporaries in co_await.
+  asio::awaitable<void> on_subscribe(json::object& obj) {
     auto in = JsonInput::of(std::move(obj), {"type", "room", "since"});
     if (!in) co_return send_error(in.error());
     auto room_id = in->string("room");
@@ -160,7 +161,7 @@ class WsSession final : public Streamer {
     follow(room->id, after);
   }
 
-  asio::awaitable<void> on_send(json::object obj) {
+  asio::awaitable<void> on_send(json::object& obj) {
     auto in = JsonInput::of(std::move(obj), {"type", "room", "text", "client_id"});
     if (!in) co_return send_error(in.error());
     auto room = in->string("room");

@@ -44,8 +44,11 @@ class Query {
   bool is_null(int col) const noexcept { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string text(int col) const;
 
+  // Copy::no binds text in place: only while `value` outlives the statement's run
+  // (the Query's destructor clears the bindings).
+  enum class Copy { no, yes };
   template <class T>
-  void bind(int index, const T& value);
+  void bind(int index, const T& value, Copy copy = Copy::yes);
 
  private:
   void check_bind(int rc);
@@ -62,26 +65,31 @@ class Connection {
   // Opens (and for read_write, creates) the database file. Throws sqlite::Error.
   Connection(const std::string& path, Mode mode);
   Connection(Connection&&) noexcept = default;
-  Connection& operator=(Connection&&) noexcept = default;
+  // No assignment: it would close a database whose cached statements are still open.
+  Connection& operator=(Connection&&) = delete;
   ~Connection();
 
   // Runs a script of one or more statements without caching (pragmas, migrations,
   // transaction control that runs once).
   void exec_script(const char* sql);
 
-  // A cached statement with its arguments bound, ready to step.
+  // A cached statement with its arguments bound (copied: the Query may outlive
+  // temporaries passed here), ready to step.
   template <class... Args>
   Query query(std::string_view sql, const Args&... args) {
     Query q = start(sql);
     int index = 1;
-    (q.bind(index++, args), ...);
+    (q.bind(index++, args, Query::Copy::yes), ...);
     return q;
   }
 
   // Runs a statement that returns no rows; returns the number of rows it changed.
+  // The arguments outlive the statement's run here, so text is bound without a copy.
   template <class... Args>
   std::int64_t exec(std::string_view sql, const Args&... args) {
-    Query q = query(sql, args...);
+    Query q = start(sql);
+    int index = 1;
+    (q.bind(index++, args, Query::Copy::no), ...);
     while (q.next()) {
     }
     return sqlite3_changes64(db_.get());
@@ -120,7 +128,7 @@ class Connection {
 [[noreturn]] void throw_error(sqlite3* db, int rc);
 
 template <class T>
-void Query::bind(int index, const T& value) {
+void Query::bind(int index, const T& value, Copy copy) {
   int rc = SQLITE_OK;
   if constexpr (std::is_same_v<T, std::nullptr_t>) {
     rc = sqlite3_bind_null(stmt_, index);
@@ -129,9 +137,8 @@ void Query::bind(int index, const T& value) {
   } else {
     const std::string_view s = value;
     // A default string_view has a null data(), which SQLite would bind as NULL.
-    // TRANSIENT: SQLite copies, so temporaries passed to query() are safe.
-    rc = sqlite3_bind_text64(stmt_, index, s.data() ? s.data() : "", s.size(), SQLITE_TRANSIENT,
-                             SQLITE_UTF8);
+    rc = sqlite3_bind_text64(stmt_, index, s.data() ? s.data() : "", s.size(),
+                             copy == Copy::yes ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8);
   }
   check_bind(rc);
 }

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 
@@ -14,7 +15,17 @@ namespace parley::store::sqlite {
 
 namespace {
 
+// SQLite keeps global memory statistics behind one process-wide mutex taken on
+// every allocation, which parley never reads. The setting must precede SQLite's
+// initialisation, so it is a harmless no-op (SQLITE_MISUSE) if a database was
+// opened before the first store.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 Connection open_writer(const Options& options) {
+  configure_sqlite_once();
   Connection db(options.path, Connection::Mode::read_write);
   {
     Query mode = db.query("PRAGMA journal_mode = WAL");

@@ -1,11 +1,9 @@
-#include <cstdio>
 #include "store/sqlite/writer.hpp"
 
 #include <future>
 #include <utility>
 
 namespace parley::store::sqlite {
-static std::size_t g_groups=0, g_tasks=0;
 
 namespace {
 
@@ -25,7 +23,6 @@ Writer::~Writer() {
   }
   wake_.notify_one();
   thread_.join();
-  fprintf(stderr, "groups %zu tasks %zu\n", g_groups, g_tasks);
 }
 
 chat::Error Writer::unavailable_error() {
@@ -76,9 +73,7 @@ void Writer::loop() {
   }
 }
 
-
 void Writer::run_group(std::deque<std::unique_ptr<Task>>& group) {
-  ++g_groups; g_tasks += group.size();
   std::optional<chat::Error> failure;
   try {
     db_.exec("BEGIN IMMEDIATE");

@@ -67,8 +67,8 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
     if (!allowed_to_register(s.options, *name)) {
       co_return error(c.req, ErrorKind::forbidden, "registration is by invitation only");
     }
-    std::string hash =
-        co_await blocking_call(s.workers, [p = *password] { return auth::hash_password(p); });
+    auto hash_it = [p = *password] { return auth::hash_password(p); };
+    std::string hash = co_await blocking_call(s.workers, hash_it);
     auto user = co_await store_call<chat::User>([&](auto cb) {
       s.store.create_user(store::NewUser{*name, hash, "password", {}}, cb);
     });
@@ -92,13 +92,14 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
     std::string hash = user ? user->password_hash : std::string();
     // An unknown user costs the same time as a wrong password, so timing does not
     // tell which names exist.
-    bool good = co_await blocking_call(s.workers, [p = *password, hash] {
+    auto check = [p = *password, hash] {
       if (hash.empty()) {
         auth::burn_verify_time();
         return false;
       }
       return auth::verify_password(p, hash);
-    });
+    };
+    bool good = co_await blocking_call(s.workers, check);
     if (!good) co_return error(c.req, ErrorKind::unauthorized, "wrong username or password");
     co_return co_await signed_in(s, c.req, *user);
   }});

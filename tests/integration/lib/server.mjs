@@ -80,6 +80,7 @@ class Server {
     this.url = null;
     this.port = null;
     this.runs = 0;
+    this.lastExit = null;
     this.exited = null; // promise of {code, signal} of the current run
   }
 
@@ -101,7 +102,8 @@ class Server {
     this.log(`--- [${this.label} run ${run}] ${this.bin} serve (cwd ${this.tmp})`);
     this.exited = new Promise((resolve) => {
       proc.on('exit', (code, signal) => {
-        this.log(`--- [${this.label} run ${run}] exited code=${code} signal=${signal}`);
+        this.lastExit = `run ${run} exited code=${code} signal=${signal}`;
+        this.log(`--- [${this.label}] ${this.lastExit}`);
         resolve({ code, signal });
       });
     });

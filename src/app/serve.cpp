@@ -9,6 +9,7 @@
 #include "hub/hub.hpp"
 #include "store/store.hpp"
 #include "transport/chat_service.hpp"
+#include "web/event_html.hpp"
 #include "web/pages.hpp"
 
 namespace parley::app {
@@ -38,7 +39,9 @@ int serve(const Config& config) {
   options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);
   options.secure_cookies = config.secure_cookies();
 
-  transport::Services services{*store, hub, jwt, metrics, send_rate, workers, presence, options, {}};
+  transport::Services services{*store,    hub,     jwt,     metrics,
+                              send_rate, workers, presence, options,
+                              web::event_html};
   transport::ChatService chat(services);
 
   http::ServerOptions server_options;

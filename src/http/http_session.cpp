@@ -3,6 +3,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -44,6 +45,18 @@ rest::Response plain_error(unsigned version, bh::status status, std::string_view
   rest::Request req{bh::verb::get, "/", version};
   req.keep_alive(false);
   return rest::error(req, status, std::string(message));
+}
+
+// JSON routes take JSON only (API.md lists 415): a form post or text body is a
+// client bug that silent parsing would hide.
+bool wrong_content_type(const rest::Request& req) {
+  if (req.body().empty() || !req.target().starts_with("/api/")) return false;
+  auto it = req.find(bh::field::content_type);
+  if (it == req.end()) return true;
+  std::string_view ct = it->value();
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+  return !beast::iequals(ct, "application/json");
 }
 
 // The resume point of an SSE request: Last-Event-ID (the browser's reconnect),
@@ -93,6 +106,18 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast:
       if (reply) {
         stream.expires_after(std::chrono::seconds(5));
         co_await bh::async_write(stream, *reply, asio::redirect_error(asio::use_awaitable, ec));
+        // Lingering close: the client may still be sending the body we refused.
+        // Closing with unread input makes the kernel send RST, which can destroy our
+        // reply before the client reads it; so stop sending, then read and discard
+        // (bounded in bytes and time) until the client closes too.
+        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+        stream.expires_after(std::chrono::seconds(2));
+        std::size_t discarded = 0;
+        char sink[16384];
+        while (!ec && discarded < (8u << 20)) {
+          discarded += co_await stream.async_read_some(asio::buffer(sink),
+                                                       asio::redirect_error(asio::use_awaitable, ec));
+        }
       }
       break;
     }
@@ -151,6 +176,11 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast:
             co_return;
           }
           case RouteKind::handler:
+            if (wrong_content_type(req)) {
+              res = rest::error(req, bh::status::unsupported_media_type,
+                                "send the body as application/json");
+              break;
+            }
             try {
               res = co_await target.handler(ctx);
             } catch (const std::exception& e) {

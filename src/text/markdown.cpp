@@ -123,6 +123,39 @@ void unlink_disallowed_urls(cmark_node* root) {
   }
 }
 
+// Turns raw HTML into text, so `<img src=x onerror=...>` is shown as the user typed
+// it (escaped by the renderer) instead of silently vanishing: chat users paste HTML
+// to talk about it. Inline HTML becomes a text node; an HTML block becomes a
+// paragraph holding its text.
+void show_raw_html_as_text(cmark_node* root) {
+  std::vector<cmark_node*> raw;
+  cmark_iter* iter = cmark_iter_new(root);
+  for (auto ev = cmark_iter_next(iter); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(iter)) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter);
+    const auto type = cmark_node_get_type(node);
+    if (type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK) raw.push_back(node);
+  }
+  cmark_iter_free(iter);
+  for (cmark_node* node : raw) {
+    const char* literal = cmark_node_get_literal(node);
+    std::string content = literal ? literal : "";
+    const bool block = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK;
+    if (block) {
+      while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+    }
+    cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(text, content.c_str());
+    if (block) {
+      cmark_node* para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+      cmark_node_append_child(para, text);
+      text = para;
+    }
+    cmark_node_insert_before(node, text);
+    cmark_node_free(node);
+  }
+}
+
 // Adds target and rel to every link. Sound as a textual edit because the input cannot
 // carry HTML: without CMARK_OPT_UNSAFE cmark omits raw HTML and escapes '<' in text,
 // code and attribute values, so every "<a href" in the output is a link cmark made.
@@ -164,6 +197,7 @@ std::string render_markdown(std::string_view text) {
   }
   if (!doc) throw std::bad_alloc();
 
+  show_raw_html_as_text(doc.get());
   unlink_disallowed_urls(doc.get());
 
   std::unique_ptr<char, CharFree> html(

@@ -1,10 +1,26 @@
 #include "transport/event_json.hpp"
 
 #include <boost/json/array.hpp>
+#include <chrono>
+#include <cstdio>
 
 namespace parley::transport {
 
 namespace json = boost::json;
+
+std::string format_time(chat::TimeMs ms) {
+  using namespace std::chrono;
+  sys_time<milliseconds> t{milliseconds{ms}};
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss<milliseconds> hms{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
+                long(hms.minutes().count()), long(hms.seconds().count()),
+                long(hms.subseconds().count()));
+  return buf;
+}
 
 json::object user_ref_json(const chat::UserRef& u) {
   return {{"id", u.id}, {"name", u.name}, {"avatar_url", u.avatar_url}};
@@ -29,14 +45,14 @@ json::object event_json(const chat::Event& e) {
       }
       o["attachments"] = std::move(atts);
       o["client_id"] = e.client_id;
-      o["created_at"] = e.created_at;
+      o["created_at"] = format_time(e.created_at);
       break;
     }
     case chat::EventKind::edit:
       o["target_seq"] = e.target_seq;
       o["text"] = e.text;
       o["html"] = e.html;
-      o["edited_at"] = e.created_at;
+      o["edited_at"] = format_time(e.created_at);
       break;
     case chat::EventKind::del:
       o["target_seq"] = e.target_seq;
@@ -69,7 +85,7 @@ json::object room_json(const chat::Room& r) {
           {"kind", chat::to_string(r.kind)},
           {"visibility", chat::to_string(r.visibility)},
           {"owner_id", r.owner_id},
-          {"created_at", r.created_at},
+          {"created_at", format_time(r.created_at)},
           {"last_seq", r.last_seq},
           {"members_count", r.members_count}};
 }

@@ -14,5 +14,8 @@ namespace parley::transport {
 boost::json::object event_json(const chat::Event& e);
 boost::json::object room_json(const chat::Room& r);
 boost::json::object user_ref_json(const chat::UserRef& u);
+// Times are RFC 3339 UTC strings with milliseconds ("2026-11-23T03:06:53.058Z"):
+// readable in logs and curl, and parsed by every client's Date type.
+std::string format_time(chat::TimeMs ms);
 
 }  // namespace parley::transport

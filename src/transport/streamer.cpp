@@ -129,14 +129,21 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint64_t generat
       if (!enqueue(encode_reset(room, page->earliest_seq))) co_return;
       feed->last = page->earliest_seq - 1;
     }
+    bool paused = false;
     for (const auto& e : page->events) {
       if (e.seq <= feed->last) continue;
       if (e.seq != feed->last + 1) break;  // not yet committed in order; read again
+      // The client is behind: stop filling and wait for it (top of the loop), then
+      // read on from here. A replay never trips the slow-subscriber bound by itself.
+      if (queued_bytes() > s_.options.max_queue_bytes / 2) {
+        paused = true;
+        break;
+      }
       feed->last = e.seq;
       if (!enqueue(encode_replayed(e))) co_return;
     }
     shard_.mark_dirty(this);
-    if (page->has_more) continue;
+    if (page->has_more || paused) continue;
     if (feed->overflowed) {
       feed->overflowed = false;
       feed->held.clear();

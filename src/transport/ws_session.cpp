@@ -177,8 +177,7 @@ class WsSession final : public Streamer {
     send_json({{"type", "ack"},
                {"client_id", cid},
                {"room", *room},
-               {"seq", r->event ? r->event->seq : 0},
-               {"duplicate", r->duplicate}});
+               {"seq", r->event ? r->event->seq : 0}});
   }
 
   // Streamer

@@ -10,6 +10,7 @@
 #include "transport/authenticate.hpp"
 #include "transport/chat_service.hpp"
 #include "transport/store_call.hpp"
+#include "web/event_html.hpp"
 
 namespace parley::web {
 
@@ -167,6 +168,29 @@ std::vector<rest::Route> page_routes(transport::ChatService& chat) {
     }
     body += "</ul><form method=\"post\" action=\"/logout\"><button>Sign out</button></form></main>";
     co_return html(c.req, page("Rooms", body));
+  }});
+
+  // The room: its newest messages, then live over /rooms/{id}/events from the last
+  // seq rendered, so nothing falls between the render and the stream.
+  out.push_back({bh::verb::get, "/rooms/{id}", Access::page,
+                 [&chat, &s](Context& c) -> asio::awaitable<Response> {
+    auto room = co_await chat.viewable_room(*c.who, c.params["id"]);
+    if (!room) {
+      co_return html(c.req, page("Not found", "<main><h1>No such room</h1></main>"),
+                     bh::status::not_found);
+    }
+    store::HistoryQuery q{room->id, std::nullopt, std::nullopt, s.options.limits.history_default};
+    auto history = co_await transport::store_call<store::HistoryPage>(
+        [&](auto cb) { s.store.history(q, cb); });
+    std::string body = "<main><h1>";
+    text::append_escaped(body, room->name);
+    body += "</h1><section id=\"messages\" aria-live=\"polite\"";
+    body += " data-last-seq=\"" + std::to_string(history ? history->last_seq : 0) + "\">";
+    if (history) {
+      for (const auto& e : history->events) body += event_html(e);
+    }
+    body += "</section></main>";
+    co_return html(c.req, page(room->name, body));
   }});
 
   return out;

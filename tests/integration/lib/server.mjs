@@ -8,7 +8,7 @@
 // we resolve on that line, never on a sleep.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,18 @@ export function parleyBin() {
 export const allServers = new Set();
 
 let serial = 0;
+
+// If the test process ends without its cleanup running (an uncaught error, or
+// ctest's timeout sending SIGTERM/SIGINT), no server or temp dir is left behind.
+process.on('exit', () => {
+  for (const s of allServers) {
+    if (s.running) s.proc.kill('SIGKILL');
+    if (s.tmp) rmSync(s.tmp, { recursive: true, force: true });
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => process.exit(128 + os.constants.signals[sig]));
+}
 
 export async function startServer({ env = {}, label } = {}) {
   const bin = parleyBin();

@@ -92,6 +92,13 @@ TEST(Markdown, raw_html_never_reaches_the_output) {
   EXPECT_FALSE(contains(attr, "\" onmouseover")) << attr;
 }
 
+TEST(Markdown, raw_html_is_shown_as_the_text_the_user_typed) {
+  EXPECT_EQ(render_markdown("hi <img src=x onerror=alert(1)> there"),
+            "<p>hi &lt;img src=x onerror=alert(1)&gt; there</p>\n");
+  EXPECT_EQ(render_markdown("<script>alert(1)</script>"),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
+}
+
 TEST(Markdown, escaped_html_text_is_not_mistaken_for_a_link) {
   // Text that looks like a link tag stays text and gets no rel/target added.
   const std::string out = render_markdown("`<a href=\"x\">` and \\<a href=\"y\">");

@@ -20,7 +20,7 @@ std::int64_t now_s() { return now_ms() / 1000; }
 chat::Result<Identity> from_jwt(Services& s, std::string_view token) {
   auto claims = s.jwt.verify(token, now_s());
   if (!claims) return std::unexpected(claims.error());
-  return Identity{chat::UserRef{claims->sub, claims->name, {}}, false};
+  return Identity{chat::UserRef{claims->sub, claims->name, {}}, false, claims->exp};
 }
 
 }  // namespace

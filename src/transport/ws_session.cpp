@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -30,7 +31,8 @@ class WsSession final : public Streamer {
   WsSession(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who)
       : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::ws, std::move(who)),
         chat_(chat),
-        ws_(std::move(stream)) {}
+        ws_(std::move(stream)),
+        expiry_(shard.context()) {}
 
   asio::awaitable<void> run(rest::Request req) {
     auto self = shared_from_this();
@@ -51,6 +53,9 @@ class WsSession final : public Streamer {
       finish();
       co_return;
     }
+    if (who_.expires_at_s > 0) {
+      asio::co_spawn(shard_.context(), close_at_expiry(), asio::detached);
+    }
     beast::flat_buffer buffer;
     while (!closed()) {
       buffer.clear();
@@ -67,9 +72,25 @@ class WsSession final : public Streamer {
   }
 
  private:
+  // A token's identity ends at its expiry; the connection it opened ends with it.
+  asio::awaitable<void> close_at_expiry() {
+    auto self = shared_from_this();
+    expiry_.expires_at(std::chrono::steady_clock::now() +
+                       std::chrono::seconds(who_.expires_at_s - now_ms() / 1000));
+    boost::system::error_code ec;
+    co_await expiry_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || closed()) co_return;
+    send_error({ErrorKind::unauthorized, "token expired"});
+    flush();
+    mark_closed();
+    ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "token expired"),
+                    [self](beast::error_code) {});
+  }
+
   void finish() {
     mark_closed();
     detach();
+    expiry_.cancel();
     if (counted_) {
       s_.metrics.connection_closed(http::Transport::ws);
       counted_ = false;
@@ -225,6 +246,7 @@ class WsSession final : public Streamer {
   ChatService& chat_;
   websocket::stream<beast::tcp_stream> ws_;
   std::vector<asio::const_buffer> buffers_;
+  asio::steady_timer expiry_;
   bool counted_ = true;  // the HTTP layer counted the upgrade
 };
 

@@ -3,8 +3,8 @@
 // cap, the per-user send rate, bad credentials on the upgrade.
 import assert from 'node:assert/strict';
 import { after, before, test } from './lib/test.mjs';
-import { startServer } from './lib/server.mjs';
-import { RawHttp, clientFor, data, eventually, failed, unique, wsUpgradeStatus } from './lib/client.mjs';
+import { startServer, withTimeout } from './lib/server.mjs';
+import { RawHttp, WAIT_MS, clientFor, data, eventually, failed, unique, wsUpgradeStatus } from './lib/client.mjs';
 
 const LIMIT = 1024;
 
@@ -189,6 +189,41 @@ test('an unknown WebSocket frame type gets an error frame and the connection sta
   await w.close();
 });
 
+test('an unknown field in a WebSocket frame gets an error frame naming it, and nothing is stored', async () => {
+  const r = await c.createRoom(alice.token, unique('wsfield'), 'public');
+  const w = await c.wsConnect(alice.token, { name: 'ws-field' });
+  open.push(w);
+  w.send({ type: 'send', room: r.id, text: 'hi', clientid: 'typo-1' });
+  const f = await w.next((x) => x.type === 'error' || x.type === 'ack', undefined, 'the answer to a send with a typo');
+  assert.equal(f.type, 'error', `answered with ${JSON.stringify(f)}`);
+  assert.equal(f.code, 400);
+  assert.match(f.content, /clientid/, 'the error names the unknown field');
+  assert.deepEqual(await messages(alice.token, r.id), [], 'nothing stored');
+  await w.close();
+});
+
+test('a WebSocket frame that is not UTF-8: binary gets error 400 and stays open, text is closed with 1007', async () => {
+  const r = await c.createRoom(alice.token, unique('wsutf8'), 'public');
+  const bad = Buffer.concat([Buffer.from(`{"type":"send","room":"${r.id}","text":"`), Buffer.from([0xff, 0xfe]),
+    Buffer.from('","client_id":"bad-utf8"}')]);
+  const w = await c.wsConnect(alice.token, { name: 'ws-utf8' });
+  open.push(w);
+  w.ws.send(bad, { binary: true });
+  const f = await w.next((x) => x.type === 'error' || x.type === 'ack', undefined, 'the answer to a binary non-UTF-8 frame');
+  assert.equal(f.type, 'error', `answered with ${JSON.stringify(f)}`);
+  assert.equal(f.code, 400);
+  w.send({ type: 'send', room: r.id, text: 'still fine', client_id: 'after-binary' });
+  await w.ack('after-binary');
+
+  const t = await c.wsConnect(alice.token, { name: 'ws-utf8-text' });
+  open.push(t);
+  t.ws.send(bad, { binary: false }); // a text frame with invalid UTF-8: RFC 6455 says fail the connection
+  const closed = await withTimeout(t.closed, WAIT_MS, null);
+  assert.ok(closed, 'the connection was closed');
+  assert.equal(closed.code, 1007, `close code: ${JSON.stringify(closed)}`);
+  assert.deepEqual((await messages(alice.token, r.id)).map((m) => m.client_id), ['after-binary'], 'only the valid send stored');
+});
+
 test('a WebSocket upgrade with a bad token or none gets 401', async () => {
   assert.equal(await wsUpgradeStatus(srv.wsUrl, 'garbage.token.here'), 401, 'garbage token');
   assert.equal(await wsUpgradeStatus(srv.wsUrl, `${alice.token}x`), 401, 'tampered token');
@@ -288,6 +323,9 @@ test('a per-user send flood gets 429 over REST and WebSocket, and only the accep
     assert.ok(acks.length >= 3, `the burst of 3 is accepted: ${JSON.stringify(answers)}`);
     assert.ok(errors.length >= 1, `some sends were refused: ${JSON.stringify(answers)}`);
     for (const e of errors) assert.equal(e.code, 429, `refused with 429: ${JSON.stringify(e)}`);
+    // docs/API.md: an error frame names the client_id of the frame it answers.
+    assert.deepEqual(answers.map((f) => f.client_id).sort(), Array.from({ length: N }, (_, i) => `ws-${i}`).sort(),
+      'one answer (ack or error) per client_id');
     assert.ok(w.isOpen, 'the connection stays open');
 
     const stored = (await lc.allEvents(owner.token, r.id)).filter((e) => e.kind === 'message');

@@ -248,11 +248,12 @@ test('resuming from before retention (MAX_MSGS=5) gets one reset event with earl
     const w = await sc.wsConnect(a.token, { name: 'ws-ret' });
     clients.push(w);
     w.subscribe(r.id, 1);
-    const f = await w.next((x) => x.type === 'reset' || x.kind === 'reset' || x.type === 'event', undefined, 'a reset frame');
-    const wsEarliest = f.earliest_seq ?? f.data?.earliest_seq;
-    assert.ok(f.type === 'reset' || f.kind === 'reset', `the first frame is a reset: ${JSON.stringify(f)}`);
-    assert.equal(typeof wsEarliest, 'number', `reset frame has earliest_seq: ${JSON.stringify(f)}`);
-    assert.ok(wsEarliest > 2, `earliest_seq ${wsEarliest}`);
+    // docs/API.md: reset is {type:"reset", room, earliest_seq}.
+    const f = await w.next((x) => x.type === 'reset' || x.type === 'event', undefined, 'a reset frame');
+    assert.equal(f.type, 'reset', `the first frame is a reset: ${JSON.stringify(f)}`);
+    assert.equal(f.room, r.id);
+    assert.equal(typeof f.earliest_seq, 'number', `reset frame has earliest_seq: ${JSON.stringify(f)}`);
+    assert.ok(f.earliest_seq > 2 && f.earliest_seq <= live.seq - 4, `earliest_seq ${f.earliest_seq}, last seq ${live.seq}`);
   } finally {
     for (const x of clients) await x.close().catch(() => {});
     await small.close();

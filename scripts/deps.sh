@@ -10,7 +10,7 @@ need=(g++ cmake ninja-build ccache pkg-config git
       libgumbo-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
       libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev)
 if [ "${1:-build}" = test ]; then
-  need+=(sqlite3 curl)
+  need+=(sqlite3 curl clang-format)
   # A machine may carry its own Node.js (not Debian's); use it if it is there.
   command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 fi

@@ -56,7 +56,8 @@ int run_admin(const CLI::App&, const Config& config, const AdminArgs& args) {
     }
     if (auto ok = chat::check_password(password, limits); !ok) return report(ok.error());
     auto user = wait<chat::User>([&](auto cb) {
-      store->create_user(store::NewUser{args.name, auth::hash_password(password), "password", {}}, cb);
+      store->create_user(store::NewUser{args.name, auth::hash_password(password), "password", {}},
+                         cb);
     });
     if (!user) return report(user.error());
     std::cout << user->id << "\n";

@@ -1,8 +1,9 @@
 // parley: the command line. `parley serve` runs the server; the other subcommands
 // administer users and rooms in the configured store.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <spdlog/spdlog.h>
 
 #include "app/admin.hpp"
 #include "app/config.hpp"
@@ -16,7 +17,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", PARLEY_VERSION);
 
   Settings flags;
-  auto* serve_cmd = app.add_subcommand("serve", "run the server (configuration from flags, environment and .env)");
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "run the server (configuration from flags, environment and .env)");
   add_config_options(*serve_cmd, flags);
 
   AdminArgs admin;

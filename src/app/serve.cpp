@@ -1,7 +1,8 @@
 #include "app/serve.hpp"
 
-#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/thread_pool.hpp>
 
 #include "auth/jwt.hpp"
 #include "http/metrics.hpp"
@@ -39,9 +40,8 @@ int serve(const Config& config) {
   options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);
   options.secure_cookies = config.secure_cookies();
 
-  transport::Services services{*store,    hub,     jwt,     metrics,
-                              send_rate, workers, presence, options,
-                              web::event_html};
+  transport::Services services{*store,  hub,      jwt,     metrics,        send_rate,
+                               workers, presence, options, web::event_html};
   transport::ChatService chat(services);
 
   http::ServerOptions server_options;

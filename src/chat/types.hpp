@@ -11,8 +11,8 @@ namespace parley::chat {
 
 using UserId = std::string;
 using RoomId = std::string;
-using Seq = std::int64_t;      // dense per room: 1, 2, 3, ...
-using TimeMs = std::int64_t;   // milliseconds since the Unix epoch, UTC
+using Seq = std::int64_t;     // dense per room: 1, 2, 3, ...
+using TimeMs = std::int64_t;  // milliseconds since the Unix epoch, UTC
 
 struct UserRef {
   UserId id;
@@ -23,7 +23,7 @@ struct UserRef {
 
 struct User {
   UserId id;
-  std::string name;           // unique login name (guests get a unique name too)
+  std::string name;  // unique login name (guests get a unique name too)
   std::string avatar_url;
   std::string provider;       // "password", "guest", "github", "google", "discord"
   std::string password_hash;  // argon2id encoded string; empty unless provider is "password"
@@ -34,8 +34,8 @@ struct User {
 enum class RoomKind { group, direct, random };
 enum class Visibility { public_room, private_room };
 
-std::string_view to_string(RoomKind k) noexcept;     // "group" | "direct" | "random"
-std::string_view to_string(Visibility v) noexcept;   // "public" | "private"
+std::string_view to_string(RoomKind k) noexcept;    // "group" | "direct" | "random"
+std::string_view to_string(Visibility v) noexcept;  // "public" | "private"
 std::optional<RoomKind> parse_room_kind(std::string_view s) noexcept;
 std::optional<Visibility> parse_visibility(std::string_view s) noexcept;
 
@@ -46,7 +46,7 @@ struct Room {
   Visibility visibility = Visibility::public_room;
   UserId owner_id;
   TimeMs created_at = 0;
-  Seq last_seq = 0;           // seq of the newest event, 0 when the log is empty
+  Seq last_seq = 0;  // seq of the newest event, 0 when the log is empty
   std::int64_t members_count = 0;
 };
 
@@ -73,12 +73,12 @@ struct Event {
   EventKind kind = EventKind::message;
   RoomId room;
   Seq seq = 0;
-  TimeMs created_at = 0;     // for an edit this is edited_at
+  TimeMs created_at = 0;  // for an edit this is edited_at
 
   // message
   UserRef author;
   std::string text;
-  std::string html;          // message and edit: text rendered once at write time
+  std::string html;  // message and edit: text rendered once at write time
   std::vector<Attachment> attachments;
   std::string client_id;
 

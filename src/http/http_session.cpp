@@ -1,4 +1,4 @@
-#include <charconv>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,7 +10,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
+#include <charconv>
 
 #include "chat/validate.hpp"
 #include "http/metrics.hpp"
@@ -79,7 +79,8 @@ std::optional<chat::Seq> resume_point(const rest::Context& ctx) {
 
 }  // namespace
 
-asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast::tcp_stream stream) {
+asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
+                                 beast::tcp_stream stream) {
   auto& services = server.services;
   beast::flat_buffer buffer;
   bool handed_over = false;
@@ -97,7 +98,8 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast:
       if (ec == bh::error::body_limit) {
         reply = plain_error(11, bh::status::payload_too_large, "request body too large");
       } else if (ec == bh::error::header_limit) {
-        reply = plain_error(11, bh::status::request_header_fields_too_large, "request headers too large");
+        reply = plain_error(11, bh::status::request_header_fields_too_large,
+                            "request headers too large");
       } else if (ec != bh::error::end_of_stream && ec != asio::error::eof &&
                  ec != beast::error::timeout && ec != asio::error::operation_aborted &&
                  ec != asio::error::connection_reset && ec != bh::error::partial_message) {
@@ -115,8 +117,8 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast:
         std::size_t discarded = 0;
         char sink[16384];
         while (!ec && discarded < (8u << 20)) {
-          discarded += co_await stream.async_read_some(asio::buffer(sink),
-                                                       asio::redirect_error(asio::use_awaitable, ec));
+          discarded += co_await stream.async_read_some(
+              asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
         }
       }
       break;
@@ -129,8 +131,9 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast:
     rest::Context ctx{req, std::nullopt, std::move(match.params)};
     std::optional<rest::Response> res;
     if (!match.target) {
-      res = match.path_known ? rest::error(req, bh::status::method_not_allowed, "method not allowed")
-                             : rest::error(req, ErrorKind::not_found, "no such route");
+      res = match.path_known
+                ? rest::error(req, bh::status::method_not_allowed, "method not allowed")
+                : rest::error(req, ErrorKind::not_found, "no such route");
     } else {
       const RouteTarget& target = *match.target;
       if (target.access != rest::Access::public_route) {
@@ -195,8 +198,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard, beast:
     res->keep_alive(keep_alive);
     res->set(bh::field::server, "parley");
     co_await bh::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
-    server.metrics.request_finished(res->result_int(),
-                                    std::chrono::steady_clock::now() - started);
+    server.metrics.request_finished(res->result_int(), std::chrono::steady_clock::now() - started);
     if (ec || !keep_alive) break;
   }
   if (!handed_over) {

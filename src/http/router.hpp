@@ -35,8 +35,10 @@ class Router {
       for (std::size_t i = 0; i < segments.size() && ok; ++i) {
         const auto& p = r.segments[i];
         if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-          if (segments[i].empty()) ok = false;
-          else params.emplace(p.substr(1, p.size() - 2), segments[i]);
+          if (segments[i].empty())
+            ok = false;
+          else
+            params.emplace(p.substr(1, p.size() - 2), segments[i]);
         } else {
           ok = p == segments[i];
         }

@@ -1,11 +1,12 @@
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/metrics.hpp"
 #include "http/server_impl.hpp"
@@ -38,10 +39,12 @@ Server::Server(ServerOptions options, transport::ChatService& chat,
   r.add(bh::verb::get, "/api/rooms/{id}/events", {RouteKind::sse_json, Access::user, {}});
   r.add(bh::verb::get, "/rooms/{id}/events", {RouteKind::sse_html, Access::page, {}});
   for (auto& route : transport::rest::routes(chat)) {
-    r.add(route.method, route.pattern, {RouteKind::handler, route.access, std::move(route.handler)});
+    r.add(route.method, route.pattern,
+          {RouteKind::handler, route.access, std::move(route.handler)});
   }
   for (auto& route : pages) {
-    r.add(route.method, route.pattern, {RouteKind::handler, route.access, std::move(route.handler)});
+    r.add(route.method, route.pattern,
+          {RouteKind::handler, route.access, std::move(route.handler)});
   }
 }
 
@@ -119,7 +122,8 @@ void Server::Impl::finish_drain(std::chrono::steady_clock::time_point deadline) 
   if (metrics.connections_open(Transport::sse) + metrics.connections_open(Transport::ws) > 0 &&
       std::chrono::steady_clock::now() < deadline) {
     drain_timer.emplace(hub.shard(0).context(), std::chrono::milliseconds(20));
-    drain_timer->async_wait([this, deadline](boost::system::error_code) { finish_drain(deadline); });
+    drain_timer->async_wait(
+        [this, deadline](boost::system::error_code) { finish_drain(deadline); });
     return;
   }
   services.store.flush();

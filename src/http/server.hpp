@@ -36,7 +36,8 @@ struct ServerOptions {
 class Server {
  public:
   // `pages` are extra routes (web pages); they are matched after the API's.
-  Server(ServerOptions options, transport::ChatService& chat, std::vector<transport::rest::Route> pages);
+  Server(ServerOptions options, transport::ChatService& chat,
+         std::vector<transport::rest::Route> pages);
   ~Server();
 
   // Binds and listens; returns the port (the real one when options.port is 0).

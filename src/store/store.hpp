@@ -38,7 +38,7 @@ struct NewUser {
 };
 
 struct Session {
-  std::string token_hash;     // SHA-256 of the cookie value, hex; the raw token is never stored
+  std::string token_hash;  // SHA-256 of the cookie value, hex; the raw token is never stored
   chat::UserId user_id;
   chat::TimeMs expires_at = 0;
 };
@@ -47,7 +47,7 @@ struct NewRoom {
   std::string name;
   chat::RoomKind kind = chat::RoomKind::group;
   chat::Visibility visibility = chat::Visibility::public_room;
-  chat::UserRef owner;        // becomes the first member; a `member joined` event is seq 1
+  chat::UserRef owner;  // becomes the first member; a `member joined` event is seq 1
 };
 
 // Commands that append to a room's log.
@@ -57,7 +57,7 @@ struct PostMessage {
   std::string text;
   std::string html;
   std::vector<chat::Attachment> attachments;
-  std::string client_id;      // empty: no idempotency
+  std::string client_id;  // empty: no idempotency
 };
 struct EditMessage {
   chat::RoomId room;
@@ -77,15 +77,15 @@ struct ToggleReaction {
   chat::Seq target_seq = 0;
   std::string emoji;
 };
-struct JoinRoom {           // adds the member; no event and not an error if already a member
+struct JoinRoom {  // adds the member; no event and not an error if already a member
   chat::RoomId room;
   chat::UserRef user;
   chat::MemberAction action = chat::MemberAction::joined;  // or `added`
 };
-struct LeaveRoom {          // removes the member; not_found if not a member
+struct LeaveRoom {  // removes the member; not_found if not a member
   chat::RoomId room;
   chat::UserRef user;
-  chat::MemberAction action = chat::MemberAction::left;    // or `removed`
+  chat::MemberAction action = chat::MemberAction::left;  // or `removed`
 };
 using Command =
     std::variant<PostMessage, EditMessage, DeleteMessage, ToggleReaction, JoinRoom, LeaveRoom>;
@@ -98,15 +98,15 @@ struct AppendResult {
 
 struct HistoryQuery {
   chat::RoomId room;
-  std::optional<chat::Seq> before;   // events with seq < before, newest page
-  std::optional<chat::Seq> after;    // events with seq > after, oldest first
-  int limit = 50;                    // 1..100, the caller has validated it
+  std::optional<chat::Seq> before;  // events with seq < before, newest page
+  std::optional<chat::Seq> after;   // events with seq > after, oldest first
+  int limit = 50;                   // 1..100, the caller has validated it
 };
 
 struct HistoryPage {
-  std::vector<chat::Event> events;   // oldest first
-  bool has_more = false;             // more exist beyond the page in its direction
-  chat::Seq earliest_seq = 1;        // the oldest seq retention still keeps (for `reset`)
+  std::vector<chat::Event> events;  // oldest first
+  bool has_more = false;            // more exist beyond the page in its direction
+  chat::Seq earliest_seq = 1;       // the oldest seq retention still keeps (for `reset`)
   chat::Seq last_seq = 0;
 };
 
@@ -115,18 +115,19 @@ class Store {
   virtual ~Store() = default;
 
   // Users.
-  virtual void create_user(NewUser user, Callback<chat::User> done) = 0;          // conflict
-  virtual void get_user(chat::UserId id, Callback<chat::User> done) = 0;          // not_found
+  virtual void create_user(NewUser user, Callback<chat::User> done) = 0;            // conflict
+  virtual void get_user(chat::UserId id, Callback<chat::User> done) = 0;            // not_found
   virtual void find_user_by_name(std::string name, Callback<chat::User> done) = 0;  // not_found
 
   // Browser sessions (opaque cookie tokens, stored hashed).
   virtual void create_session(Session session, Callback<void> done) = 0;
-  virtual void get_session(std::string token_hash, Callback<Session> done) = 0;  // not_found, also when expired
+  virtual void get_session(std::string token_hash,
+                           Callback<Session> done) = 0;  // not_found, also when expired
   virtual void delete_session(std::string token_hash, Callback<void> done) = 0;
 
   // Rooms.
   virtual void create_room(NewRoom room, Callback<chat::Room> done) = 0;
-  virtual void get_room(chat::RoomId id, Callback<chat::Room> done) = 0;          // not_found
+  virtual void get_room(chat::RoomId id, Callback<chat::Room> done) = 0;  // not_found
   // Public group rooms plus every room the user is a member of, newest activity first.
   virtual void list_rooms(chat::UserId user, Callback<std::vector<chat::RoomSummary>> done) = 0;
   virtual void is_member(chat::RoomId room, chat::UserId user, Callback<bool> done) = 0;

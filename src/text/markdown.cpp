@@ -142,7 +142,8 @@ void show_raw_html_as_text(cmark_node* root) {
     std::string content = literal ? literal : "";
     const bool block = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK;
     if (block) {
-      while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+      while (!content.empty() && (content.back() == '\n' || content.back() == '\r'))
+        content.pop_back();
     }
     cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
     cmark_node_set_literal(text, content.c_str());

@@ -15,7 +15,9 @@ using chat::ErrorKind;
 
 namespace {
 
-std::int64_t now_s() { return now_ms() / 1000; }
+std::int64_t now_s() {
+  return now_ms() / 1000;
+}
 
 chat::Result<Identity> from_jwt(Services& s, std::string_view token) {
   auto claims = s.jwt.verify(token, now_s());
@@ -26,8 +28,8 @@ chat::Result<Identity> from_jwt(Services& s, std::string_view token) {
 }  // namespace
 
 std::string cookie_value(const rest::Request& req, std::string_view name) {
-  for (auto it = req.find(http::field::cookie); it != req.end() && it->name() == http::field::cookie;
-       ++it) {
+  for (auto it = req.find(http::field::cookie);
+       it != req.end() && it->name() == http::field::cookie; ++it) {
     std::string_view all = it->value();
     while (!all.empty()) {
       auto semi = all.find(';');
@@ -61,7 +63,8 @@ asio::awaitable<chat::Result<Identity>> authenticate(Services& s, const rest::Re
   auto session = co_await store_call<store::Session>(
       [&](auto cb) { s.store.get_session(auth::sha256_hex(cookie), cb); });
   if (!session) co_return chat::fail(ErrorKind::unauthorized, "session expired or unknown");
-  auto user = co_await store_call<chat::User>([&](auto cb) { s.store.get_user(session->user_id, cb); });
+  auto user =
+      co_await store_call<chat::User>([&](auto cb) { s.store.get_user(session->user_id, cb); });
   if (!user) co_return chat::fail(ErrorKind::unauthorized, "session expired or unknown");
   co_return Identity{user->ref(), true};
 }
@@ -69,8 +72,9 @@ asio::awaitable<chat::Result<Identity>> authenticate(Services& s, const rest::Re
 asio::awaitable<chat::Result<std::string>> start_session(Services& s, const chat::UserId& user) {
   std::string token = auth::random_token();
   auto ttl = s.options.session_ttl;
-  store::Session session{auth::sha256_hex(token), user,
-                         now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()};
+  store::Session session{
+      auth::sha256_hex(token), user,
+      now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()};
   auto r = co_await store_call<void>([&](auto cb) { s.store.create_session(session, cb); });
   if (!r) co_return std::unexpected(r.error());
   std::string cookie = std::string(k_session_cookie) + "=" + token +
@@ -92,7 +96,8 @@ asio::awaitable<chat::Result<chat::User>> create_guest(Services& s, const std::s
 }
 
 std::string clear_session_cookie(const Services& s) {
-  std::string cookie = std::string(k_session_cookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+  std::string cookie =
+      std::string(k_session_cookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
   if (s.options.secure_cookies) cookie += "; Secure";
   return cookie;
 }

@@ -25,7 +25,8 @@ auto blocking_call(boost::asio::thread_pool& pool, const F& fn) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
         boost::asio::post(pool, [ex, h, fn = std::move(fn)]() mutable {
           T value = fn();
-          boost::asio::post(ex, [h, value = std::move(value)]() mutable { (*h)(std::move(value)); });
+          boost::asio::post(ex,
+                            [h, value = std::move(value)]() mutable { (*h)(std::move(value)); });
         });
       },
       boost::asio::use_awaitable, F(fn));

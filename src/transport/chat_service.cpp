@@ -19,7 +19,8 @@ void ChatService::publish(const chat::Event& e) {
   s_.metrics.events_stored();
 }
 
-asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append(const store::Command& cmd) {
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append(
+    const store::Command& cmd) {
   // Not a coroutine (see blocking.hpp); the initiation runs before this returns.
   return asio::async_initiate<const asio::use_awaitable_t<>, void(chat::Result<Appended>)>(
       [this](auto handler, const store::Command* cmd) {
@@ -82,9 +83,9 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::delete_message
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::react(const Identity& who,
-                                                                       const std::string& room,
-                                                                       chat::Seq seq,
-                                                                       const std::string& emoji) {
+                                                                        const std::string& room,
+                                                                        chat::Seq seq,
+                                                                        const std::string& emoji) {
   if (auto ok = chat::check_emoji(emoji, s_.options.limits); !ok) {
     co_return std::unexpected(ok.error());
   }
@@ -93,10 +94,11 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::react(const Id
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Identity& who,
-                                                                      const std::string& room) {
+                                                                       const std::string& room) {
   auto r = co_await store_call<chat::Room>([&](auto cb) { s_.store.get_room(room, cb); });
   if (!r) co_return std::unexpected(r.error());
-  auto member = co_await store_call<bool>([&](auto cb) { s_.store.is_member(room, who.user.id, cb); });
+  auto member =
+      co_await store_call<bool>([&](auto cb) { s_.store.is_member(room, who.user.id, cb); });
   if (!member) co_return std::unexpected(member.error());
   if (*member) co_return Appended{std::nullopt, false, *r};
   if (auto ok = chat::check_join(*r); !ok) {
@@ -108,14 +110,14 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Ide
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::leave(const Identity& who,
-                                                                       const std::string& room) {
+                                                                        const std::string& room) {
   const store::Command leave = store::LeaveRoom{room, who.user, chat::MemberAction::left};
   co_return co_await append(leave);
 }
 
 asio::awaitable<chat::Result<chat::Seq>> ChatService::mark_read(const Identity& who,
-                                                               const std::string& room,
-                                                               chat::Seq seq) {
+                                                                const std::string& room,
+                                                                chat::Seq seq) {
   if (seq < 0) co_return chat::fail(chat::ErrorKind::invalid, "seq must be >= 0");
   auto r = co_await store_call<chat::Seq>(
       [&](auto cb) { s_.store.set_read(room, who.user.id, seq, cb); });
@@ -127,7 +129,7 @@ asio::awaitable<chat::Result<chat::Seq>> ChatService::mark_read(const Identity& 
 }
 
 asio::awaitable<chat::Result<chat::Room>> ChatService::viewable_room(const Identity& who,
-                                                                    const std::string& room) {
+                                                                     const std::string& room) {
   if (!chat::is_valid_id(room)) co_return chat::fail(chat::ErrorKind::not_found, "no such room");
   auto r = co_await store_call<chat::Room>([&](auto cb) { s_.store.get_room(room, cb); });
   if (!r) co_return r;

@@ -35,17 +35,14 @@ class ChatService {
   boost::asio::awaitable<chat::Result<Appended>> delete_message(const Identity& who,
                                                                 const std::string& room,
                                                                 chat::Seq seq);
-  boost::asio::awaitable<chat::Result<Appended>> react(const Identity& who,
-                                                       const std::string& room, chat::Seq seq,
-                                                       const std::string& emoji);
-  boost::asio::awaitable<chat::Result<Appended>> join(const Identity& who,
-                                                      const std::string& room);
+  boost::asio::awaitable<chat::Result<Appended>> react(const Identity& who, const std::string& room,
+                                                       chat::Seq seq, const std::string& emoji);
+  boost::asio::awaitable<chat::Result<Appended>> join(const Identity& who, const std::string& room);
   boost::asio::awaitable<chat::Result<Appended>> leave(const Identity& who,
                                                        const std::string& room);
   // Moves the read marker forward and tells the room (transient `read`).
   boost::asio::awaitable<chat::Result<chat::Seq>> mark_read(const Identity& who,
-                                                            const std::string& room,
-                                                            chat::Seq seq);
+                                                            const std::string& room, chat::Seq seq);
   // The room if `who` may view it; not_found otherwise (private rooms don't leak).
   boost::asio::awaitable<chat::Result<chat::Room>> viewable_room(const Identity& who,
                                                                  const std::string& room);

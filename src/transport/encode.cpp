@@ -85,8 +85,8 @@ hub::FramePtr encode_reset_sse(chat::Seq earliest_seq) {
 }
 
 hub::FramePtr encode_reset_ws(const std::string& room, chat::Seq earliest_seq) {
-  return hub::make_frame(json::serialize(json::object{
-      {"type", "reset"}, {"room", room}, {"earliest_seq", earliest_seq}}));
+  return hub::make_frame(json::serialize(
+      json::object{{"type", "reset"}, {"room", room}, {"earliest_seq", earliest_seq}}));
 }
 
 }  // namespace parley::transport

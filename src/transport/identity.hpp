@@ -9,7 +9,7 @@ namespace parley::transport {
 
 struct Identity {
   chat::UserRef user;
-  bool via_cookie = false;  // cookie-authenticated: state changes need the CSRF check
+  bool via_cookie = false;        // cookie-authenticated: state changes need the CSRF check
   std::int64_t expires_at_s = 0;  // when a token's identity ends (Unix s); 0 for sessions
 };
 

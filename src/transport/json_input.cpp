@@ -10,7 +10,8 @@ namespace json = boost::json;
 using chat::ErrorKind;
 
 chat::Result<json::object> parse_json_object(std::string_view text) {
-  if (!chat::is_valid_utf8(text)) return chat::fail(ErrorKind::bad_request, "body is not valid UTF-8");
+  if (!chat::is_valid_utf8(text))
+    return chat::fail(ErrorKind::bad_request, "body is not valid UTF-8");
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec) return chat::fail(ErrorKind::bad_request, "malformed JSON: " + ec.message());

@@ -1,12 +1,11 @@
 #pragma once
 // What transports need from the rest of the program, wired once by app/.
 // Everything referenced here outlives every session.
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
-
-#include <boost/asio/thread_pool.hpp>
 
 #include "chat/limits.hpp"
 #include "chat/rate_limiter.hpp"
@@ -30,7 +29,7 @@ struct Options {
   bool guest_login = true;
   bool password_login = true;
   bool open_registration = true;
-  std::vector<std::string> allow_list;  // login names allowed to register when not open
+  std::vector<std::string> allow_list;    // login names allowed to register when not open
   std::size_t max_queue_bytes = 4 << 20;  // per subscriber; past it the subscriber is closed
   std::chrono::seconds sse_ping{20};
   std::chrono::seconds ws_idle_timeout{60};  // no pong for this long closes the socket

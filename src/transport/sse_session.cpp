@@ -141,7 +141,8 @@ class SseSession final : public Streamer {
 
 void start_sse_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
                        chat::RoomId room, chat::Seq after, hub::Format format, Identity who) {
-  auto session = std::make_shared<SseSession>(chat, shard, std::move(stream), format, std::move(who));
+  auto session =
+      std::make_shared<SseSession>(chat, shard, std::move(stream), format, std::move(who));
   session->start(room, after);
 }
 

@@ -32,9 +32,7 @@ store::Callback<T> resume_on_executor(Handler handler) {
 template <class T, class Start>
 boost::asio::awaitable<chat::Result<T>> store_call(Start&& start) {
   return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(chat::Result<T>)>(
-      [](auto handler, Start&& start) {
-        start(resume_on_executor<T>(std::move(handler)));
-      },
+      [](auto handler, Start&& start) { start(resume_on_executor<T>(std::move(handler))); },
       boost::asio::use_awaitable, std::forward<Start>(start));
 }
 

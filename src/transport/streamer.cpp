@@ -1,9 +1,10 @@
 #include "transport/streamer.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <spdlog/spdlog.h>
 
 #include "transport/store_call.hpp"
 
@@ -30,7 +31,9 @@ Streamer::Streamer(Services& s, hub::Shard& shard, hub::Format format, http::Tra
   s_.presence.add(who_.user.id);
 }
 
-Streamer::~Streamer() { detach(); }
+Streamer::~Streamer() {
+  detach();
+}
 
 void Streamer::detach() {
   if (!attached_) return;

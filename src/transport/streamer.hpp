@@ -19,9 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/metrics.hpp"
 #include "hub/frames.hpp"
 #include "hub/shard.hpp"
-#include "http/metrics.hpp"
 #include "transport/identity.hpp"
 #include "transport/services.hpp"
 

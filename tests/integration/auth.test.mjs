@@ -141,6 +141,22 @@ test('an expired token gets 401 (JWT_EXPIRATION_SECONDS=1)', async () => {
   }
 });
 
+test('a WebSocket opened with a token is closed (1008) when the token expires', async () => {
+  const short = await startServer({ env: { ...ENV, JWT_EXPIRATION_SECONDS: '2' }, label: 'ws-expiry' });
+  try {
+    const sc = clientFor(short);
+    const g = await sc.guest('Fleeting Fay');
+    const ws = await sc.wsConnect(g.token, { name: 'expiring' });
+    const err = await ws.next((f) => f.type === 'error', 5000, 'the token-expired error frame');
+    assert.equal(err.code, 401);
+    assert.match(err.content, /expired/);
+    const closed = await ws.closed;
+    assert.equal(closed.code, 1008, `close code: ${JSON.stringify(closed)}`);
+  } finally {
+    await short.close();
+  }
+});
+
 test('every JSON response is an envelope {code, message, data}', async () => {
   const g = await c.guest('Envelope Eve');
   // Success: code 0.

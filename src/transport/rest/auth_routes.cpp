@@ -51,94 +51,101 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
 
   out.push_back({http::verb::post, "/api/register", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
-    if (!s.options.password_login) {
-      co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
-    }
-    auto in = JsonInput::parse(c.req.body(), {"username", "password"});
-    if (!in) co_return error(c.req, in.error());
-    auto name = in->string("username");
-    auto password = in->string("password");
-    if (!name) co_return error(c.req, name.error());
-    if (!password) co_return error(c.req, password.error());
-    if (auto v = chat::check_username(*name, s.options.limits); !v) co_return error(c.req, v.error());
-    if (auto v = chat::check_password(*password, s.options.limits); !v) {
-      co_return error(c.req, v.error());
-    }
-    if (!allowed_to_register(s.options, *name)) {
-      co_return error(c.req, ErrorKind::forbidden, "registration is by invitation only");
-    }
-    auto hash_it = [p = *password] { return auth::hash_password(p); };
-    std::string hash = co_await blocking_call(s.workers, hash_it);
-    auto user = co_await store_call<chat::User>([&](auto cb) {
-      s.store.create_user(store::NewUser{*name, hash, "password", {}}, cb);
-    });
-    if (!user) co_return error(c.req, user.error());
-    co_return ok(c.req, json::object{{"user_id", user->id}}, http::status::created);
-  }});
+                   if (!s.options.password_login) {
+                     co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
+                   }
+                   auto in = JsonInput::parse(c.req.body(), {"username", "password"});
+                   if (!in) co_return error(c.req, in.error());
+                   auto name = in->string("username");
+                   auto password = in->string("password");
+                   if (!name) co_return error(c.req, name.error());
+                   if (!password) co_return error(c.req, password.error());
+                   if (auto v = chat::check_username(*name, s.options.limits); !v)
+                     co_return error(c.req, v.error());
+                   if (auto v = chat::check_password(*password, s.options.limits); !v) {
+                     co_return error(c.req, v.error());
+                   }
+                   if (!allowed_to_register(s.options, *name)) {
+                     co_return error(c.req, ErrorKind::forbidden,
+                                     "registration is by invitation only");
+                   }
+                   auto hash_it = [p = *password] { return auth::hash_password(p); };
+                   std::string hash = co_await blocking_call(s.workers, hash_it);
+                   auto user = co_await store_call<chat::User>([&](auto cb) {
+                     s.store.create_user(store::NewUser{*name, hash, "password", {}}, cb);
+                   });
+                   if (!user) co_return error(c.req, user.error());
+                   co_return ok(c.req, json::object{{"user_id", user->id}}, http::status::created);
+                 }});
 
   out.push_back({http::verb::post, "/api/login", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
-    if (!s.options.password_login) {
-      co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
-    }
-    auto in = JsonInput::parse(c.req.body(), {"username", "password"});
-    if (!in) co_return error(c.req, in.error());
-    auto name = in->string("username");
-    auto password = in->string("password");
-    if (!name) co_return error(c.req, name.error());
-    if (!password) co_return error(c.req, password.error());
-    auto user =
-        co_await store_call<chat::User>([&](auto cb) { s.store.find_user_by_name(*name, cb); });
-    std::string hash = user ? user->password_hash : std::string();
-    // An unknown user costs the same time as a wrong password, so timing does not
-    // tell which names exist.
-    auto check = [p = *password, hash] {
-      if (hash.empty()) {
-        auth::burn_verify_time();
-        return false;
-      }
-      return auth::verify_password(p, hash);
-    };
-    bool good = co_await blocking_call(s.workers, check);
-    if (!good) co_return error(c.req, ErrorKind::unauthorized, "wrong username or password");
-    co_return co_await signed_in(s, c.req, *user);
-  }});
+                   if (!s.options.password_login) {
+                     co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
+                   }
+                   auto in = JsonInput::parse(c.req.body(), {"username", "password"});
+                   if (!in) co_return error(c.req, in.error());
+                   auto name = in->string("username");
+                   auto password = in->string("password");
+                   if (!name) co_return error(c.req, name.error());
+                   if (!password) co_return error(c.req, password.error());
+                   auto user = co_await store_call<chat::User>(
+                       [&](auto cb) { s.store.find_user_by_name(*name, cb); });
+                   std::string hash = user ? user->password_hash : std::string();
+                   // An unknown user costs the same time as a wrong password, so timing does not
+                   // tell which names exist.
+                   auto check = [p = *password, hash] {
+                     if (hash.empty()) {
+                       auth::burn_verify_time();
+                       return false;
+                     }
+                     return auth::verify_password(p, hash);
+                   };
+                   bool good = co_await blocking_call(s.workers, check);
+                   if (!good)
+                     co_return error(c.req, ErrorKind::unauthorized, "wrong username or password");
+                   co_return co_await signed_in(s, c.req, *user);
+                 }});
 
   out.push_back({http::verb::post, "/api/guest", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
-    if (!s.options.guest_login) co_return error(c.req, ErrorKind::forbidden, "guest login is disabled");
-    auto in = JsonInput::parse(c.req.body(), {"name"});
-    if (!in) co_return error(c.req, in.error());
-    auto name = in->string("name");
-    if (!name) co_return error(c.req, name.error());
-    if (auto v = chat::check_display_name(*name, s.options.limits); !v) {
-      co_return error(c.req, v.error());
-    }
-    auto user = co_await create_guest(s, *name);
-    if (!user) co_return error(c.req, user.error());
-    co_return co_await signed_in(s, c.req, *user);
-  }});
+                   if (!s.options.guest_login)
+                     co_return error(c.req, ErrorKind::forbidden, "guest login is disabled");
+                   auto in = JsonInput::parse(c.req.body(), {"name"});
+                   if (!in) co_return error(c.req, in.error());
+                   auto name = in->string("name");
+                   if (!name) co_return error(c.req, name.error());
+                   if (auto v = chat::check_display_name(*name, s.options.limits); !v) {
+                     co_return error(c.req, v.error());
+                   }
+                   auto user = co_await create_guest(s, *name);
+                   if (!user) co_return error(c.req, user.error());
+                   co_return co_await signed_in(s, c.req, *user);
+                 }});
 
   out.push_back({http::verb::post, "/api/logout", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
-    std::string cookie = cookie_value(c.req, k_session_cookie);
-    if (!cookie.empty()) {
-      co_await store_call<void>([&](auto cb) { s.store.delete_session(auth::sha256_hex(cookie), cb); });
-    }
-    auto res = no_content(c.req);
-    res.set(http::field::set_cookie, clear_session_cookie(s));
-    co_return res;
-  }});
+                   std::string cookie = cookie_value(c.req, k_session_cookie);
+                   if (!cookie.empty()) {
+                     co_await store_call<void>(
+                         [&](auto cb) { s.store.delete_session(auth::sha256_hex(cookie), cb); });
+                   }
+                   auto res = no_content(c.req);
+                   res.set(http::field::set_cookie, clear_session_cookie(s));
+                   co_return res;
+                 }});
 
-  out.push_back({http::verb::get, "/api/me", Access::user,
-                 [&s](Context& c) -> asio::awaitable<Response> {
-    auto user = co_await store_call<chat::User>([&](auto cb) { s.store.get_user(c.who->user.id, cb); });
-    if (!user) co_return error(c.req, ErrorKind::unauthorized, "this account no longer exists");
-    co_return ok(c.req, json::object{{"id", user->id},
-                                     {"name", user->name},
-                                     {"avatar_url", user->avatar_url},
-                                     {"provider", user->provider}});
-  }});
+  out.push_back(
+      {http::verb::get, "/api/me", Access::user, [&s](Context& c) -> asio::awaitable<Response> {
+         auto user = co_await store_call<chat::User>(
+             [&](auto cb) { s.store.get_user(c.who->user.id, cb); });
+         if (!user)
+           co_return error(c.req, ErrorKind::unauthorized, "this account no longer exists");
+         co_return ok(c.req, json::object{{"id", user->id},
+                                          {"name", user->name},
+                                          {"avatar_url", user->avatar_url},
+                                          {"provider", user->provider}});
+       }});
 }
 
 }  // namespace parley::transport::rest

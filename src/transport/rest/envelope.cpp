@@ -38,8 +38,9 @@ Response error(const Request& req, chat::ErrorKind kind, std::string message) {
 
 Response error(const Request& req, http::status status, std::string message) {
   int code = static_cast<int>(status);
-  return json_response(req, status,
-                       json::object{{"code", code}, {"message", std::move(message)}, {"data", nullptr}});
+  return json_response(
+      req, status,
+      json::object{{"code", code}, {"message", std::move(message)}, {"data", nullptr}});
 }
 
 Response no_content(const Request& req) {

@@ -27,9 +27,9 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 struct Context {
   const Request& req;
-  std::optional<Identity> who;                            // set on authenticated routes
-  std::unordered_map<std::string, std::string> params;   // {name} segments of the pattern
-  std::string query(std::string_view name) const;         // "" when absent
+  std::optional<Identity> who;                          // set on authenticated routes
+  std::unordered_map<std::string, std::string> params;  // {name} segments of the pattern
+  std::string query(std::string_view name) const;       // "" when absent
   bool has_query(std::string_view name) const;
 };
 

@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-release}
 scripts/deps.sh build
+# The web app's front-end packages (htmx, its SSE extension), pinned in package-lock.json;
+# CMake copies them into <build>/static. Nothing third-party is committed.
+if [ ! -d src/web/node_modules ]; then
+  (cd src/web && npm ci --no-audit --no-fund --silent)
+fi
 case $mode in
   release) dir=build; type=Release ;;
   asan) dir=build-asan; type=Asan ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what parley needs to build and test on Debian 12, only what is missing.
 #   scripts/deps.sh build   compiler, CMake and the C++ libraries
-#   scripts/deps.sh test    the above plus what the tests drive (node, sqlite3 cli)
+#   scripts/deps.sh test    the above plus what the tests drive (node, sqlite3 cli,
+#                           Chromium and fonts for the browser tests)
 # apt-get update runs only when a package is missing, so a ready machine pays nothing.
 set -euo pipefail
 need=(g++ cmake ninja-build ccache pkg-config git
@@ -9,10 +10,11 @@ need=(g++ cmake ninja-build ccache pkg-config git
       libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libssl-dev libcurl4-openssl-dev
       libgumbo-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
       libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev)
+# npm: the build fetches the web app's front-end packages (src/web/package-lock.json).
+# A machine may carry its own Node.js (not Debian's); use it if it is there.
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ "${1:-build}" = test ]; then
-  need+=(sqlite3 curl clang-format)
-  # A machine may carry its own Node.js (not Debian's); use it if it is there.
-  command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+  need+=(sqlite3 curl clang-format chromium fonts-dejavu-core fonts-noto-color-emoji)
 fi
 missing=()
 for p in "${need[@]}"; do

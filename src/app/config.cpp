@@ -276,6 +276,8 @@ const std::vector<Setting>& settings() {
        PARLEY_SHOW(redact_url(c.redis_url))},
       {"MEDIA_DIR", "DIR", "Directory for uploaded media when S3 is not configured", false, "",
        PARLEY_NON_EMPTY(media_dir), PARLEY_SHOW(c.media_dir)},
+      {"STATIC_DIR", "DIR", "The web app's static files; empty: the static/ beside the binary",
+       false, "", PARLEY_TEXT(static_dir), PARLEY_SHOW(c.static_dir)},
       {"S3_ENDPOINT", "URL", "S3-compatible endpoint; empty: AWS", false, "",
        [](Config& c, std::string_view n, const std::string& v, Problems& p) {
          if (trim(v).empty()) return;

@@ -85,6 +85,7 @@ struct Config {
       "sqlite://./data/parley.db";         // DATABASE_URL: sqlite:// postgres:// redis://
   std::string redis_url;                   // REDIS_URL: empty = single instance
   std::string media_dir = "./data/media";  // MEDIA_DIR
+  std::string static_dir;                  // STATIC_DIR: empty = static/ beside the binary
   S3Config s3;                             // S3_*
 
   // --- authentication ---

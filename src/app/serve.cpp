@@ -35,6 +35,9 @@ int serve(const Config& config) {
   options.password_login = config.enable_password_login;
   options.open_registration = config.open_registration;
   options.allow_list = config.allow_list;
+  if (config.github.enabled()) options.oauth_providers.push_back("github");
+  if (config.google.enabled()) options.oauth_providers.push_back("google");
+  if (config.discord.enabled()) options.oauth_providers.push_back("discord");
   options.max_queue_bytes = config.max_queue_bytes;
   options.sse_ping = std::chrono::seconds(config.sse_ping_seconds);
   options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);
@@ -53,7 +56,8 @@ int serve(const Config& config) {
   server_options.max_connections = static_cast<std::int64_t>(config.max_allowed_conns);
   server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
 
-  http::Server server(server_options, chat, web::page_routes(chat));
+  http::Server server(server_options, chat,
+                      web::page_routes(chat, web::WebOptions{config.static_dir}));
   auto port = server.listen();
   if (config.base_url_defaulted) {
     // With PORT=0 the real port is known only now; the Origin checks need it.
@@ -63,8 +67,13 @@ int serve(const Config& config) {
   spdlog::info("parley {} listening on http://{}:{} ({} threads, {}); open {}", PARLEY_VERSION,
                shown_host, port, config.threads, config.database_url, services.options.base_url);
   server.run();
+  // The shard threads have stopped, so nothing new reaches the workers or the store;
+  // finish what is queued there (its callbacks post to the stopped shards, harmlessly),
+  // then destroy the sessions the shards still hold while presence and metrics,
+  // which sessions touch as they go, still exist.
   workers.join();
   store->flush();
+  hub.close();
   spdlog::info("parley stopped");
   return 0;
 }

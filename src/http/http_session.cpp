@@ -17,6 +17,7 @@
 #include "http/server_impl.hpp"
 #include "transport/authenticate.hpp"
 #include "transport/sse_session.hpp"
+#include "transport/user_feed.hpp"
 #include "transport/ws_session.hpp"
 
 namespace parley::http {
@@ -83,7 +84,6 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
                                  beast::tcp_stream stream) {
   auto& services = server.services;
   beast::flat_buffer buffer;
-  bool handed_over = false;
   boost::system::error_code ec;
 
   while (!server.stopping) {
@@ -158,7 +158,6 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
               break;
             }
             server.metrics.connection_upgraded(Transport::ws);
-            handed_over = true;
             transport::start_ws_session(server.chat, shard, std::move(stream), std::move(req),
                                         std::move(*ctx.who));
             co_return;
@@ -171,13 +170,22 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
             }
             auto after = resume_point(ctx).value_or(room->last_seq);
             server.metrics.connection_upgraded(Transport::sse);
-            handed_over = true;
             transport::start_sse_session(
                 server.chat, shard, std::move(stream), room->id, after,
                 target.kind == RouteKind::sse_json ? hub::Format::sse_json : hub::Format::sse_html,
                 std::move(*ctx.who));
             co_return;
           }
+          case RouteKind::user_stream:
+            server.metrics.connection_upgraded(Transport::sse);
+            transport::start_user_stream(server.chat, shard, std::move(stream),
+                                         std::move(*ctx.who));
+            co_return;
+          case RouteKind::sse_user:
+            server.metrics.connection_upgraded(Transport::sse);
+            transport::start_user_feed_session(server.chat, shard, std::move(stream),
+                                               std::move(*ctx.who));
+            co_return;
           case RouteKind::handler:
             if (wrong_content_type(req)) {
               res = rest::error(req, bh::status::unsupported_media_type,
@@ -201,11 +209,10 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
     server.metrics.request_finished(res->result_int(), std::chrono::steady_clock::now() - started);
     if (ec || !keep_alive) break;
   }
-  if (!handed_over) {
-    server.metrics.connection_closed(Transport::http);
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    stream.close();
-  }
+  // (A connection handed to a WebSocket or SSE session returned above.)
+  server.metrics.connection_closed(Transport::http);
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.close();
 }
 
 }  // namespace parley::http

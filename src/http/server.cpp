@@ -38,6 +38,8 @@ Server::Server(ServerOptions options, transport::ChatService& chat,
   r.add(bh::verb::get, "/api/ws", {RouteKind::websocket, Access::user, {}});
   r.add(bh::verb::get, "/api/rooms/{id}/events", {RouteKind::sse_json, Access::user, {}});
   r.add(bh::verb::get, "/rooms/{id}/events", {RouteKind::sse_html, Access::page, {}});
+  r.add(bh::verb::get, "/events", {RouteKind::sse_user, Access::page, {}});
+  r.add(bh::verb::get, "/api/events", {RouteKind::user_stream, Access::user, {}});
   for (auto& route : transport::rest::routes(chat)) {
     r.add(route.method, route.pattern,
           {RouteKind::handler, route.access, std::move(route.handler)});
@@ -153,6 +155,10 @@ void Server::run() {
   }
   for (auto& t : im.threads) t.join();
   im.threads.clear();
+  // I/O objects of shard 0 go before the shards' io_contexts do (Hub::close).
+  im.drain_timer.reset();
+  im.signals.reset();
+  im.acceptor.reset();
 }
 
 void Server::stop() {

@@ -14,7 +14,7 @@
 
 namespace parley::http {
 
-enum class RouteKind { handler, websocket, sse_json, sse_html };
+enum class RouteKind { handler, websocket, sse_json, sse_html, user_stream, sse_user };
 
 struct RouteTarget {
   RouteKind kind = RouteKind::handler;

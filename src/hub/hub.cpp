@@ -18,4 +18,8 @@ void Hub::publish(FramesPtr frames) {
   }
 }
 
+void Hub::close() {
+  for (auto& s : shards_) s->close();
+}
+
 }  // namespace parley::hub

@@ -23,6 +23,10 @@ class Hub {
   // a cross-thread index of who listens where in step.
   void publish(FramesPtr frames);
 
+  // After the shard threads have stopped: destroys every shard's io_context, and
+  // with it every session, while the services sessions use still exist.
+  void close();
+
  private:
   std::vector<std::unique_ptr<Shard>> shards_;
 };

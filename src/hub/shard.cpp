@@ -12,6 +12,10 @@ Shard::Shard(std::size_t index, std::chrono::microseconds flush_window)
       timer_(std::in_place, *io_) {}
 
 Shard::~Shard() {
+  close();
+}
+
+void Shard::close() {
   timer_.reset();
   io_.reset();
 }

@@ -37,6 +37,9 @@ class Shard {
   // Destroys the io_context (and with it every pending handler and the sessions
   // they keep alive) while the tables those sessions unregister from still exist.
   ~Shard();
+  // The same, early: destroys the io_context and every session it holds. Call once
+  // the shard's thread has stopped and before what sessions use goes away.
+  void close();
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 

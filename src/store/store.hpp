@@ -103,6 +103,22 @@ struct HistoryQuery {
   int limit = 50;                   // 1..100, the caller has validated it
 };
 
+// What happened to one message after it was posted: what a page needs to show the
+// message as it is now, without replaying the log.
+struct MessageAnnotation {
+  chat::Seq seq = 0;  // the message
+  bool deleted = false;
+  bool edited = false;
+  std::string text;  // the newest edit's text and html, when edited
+  std::string html;
+  chat::TimeMs edited_at = 0;
+  struct Reaction {
+    std::string emoji;
+    std::vector<chat::UserRef> users;  // in the order they reacted
+  };
+  std::vector<Reaction> reactions;  // reactions that are on now, emoji in order of first use
+};
+
 struct HistoryPage {
   std::vector<chat::Event> events;  // oldest first
   bool has_more = false;            // more exist beyond the page in its direction
@@ -138,6 +154,28 @@ class Store {
   // The room log.
   virtual void append(Command command, Callback<AppendResult> done) = 0;
   virtual void history(HistoryQuery query, Callback<HistoryPage> done) = 0;
+  // Direct messages waiting for `user` (chat-server's offline messages): the message
+  // events of the user's direct rooms after the user's read marker there, written by
+  // the other member, oldest first, at most `limit`.
+  virtual void unread_direct_messages(chat::UserId user, int limit,
+                                      Callback<std::vector<chat::Event>> done) = 0;
+
+  // The annotations of the messages with first <= seq <= last that have any (edited,
+  // deleted or reacted to), ordered by seq. not_found when the room does not exist.
+  virtual void annotations(chat::RoomId room, chat::Seq first, chat::Seq last,
+                           Callback<std::vector<MessageAnnotation>> done) = 0;
+
+  // Invites to a room: a token (stored only as its SHA-256, hex, like sessions) that
+  // lets one user in, once, until expires_at. The creator must be a member of a group
+  // room (forbidden otherwise; not_found when there is no such room).
+  virtual void create_invite(chat::RoomId room, chat::UserId creator, std::string token_hash,
+                             chat::TimeMs expires_at, Callback<void> done) = 0;
+  // Uses the invite and adds the user to its room with a `member joined` event, in
+  // one transaction. not_found when the token is unknown, expired or already used by
+  // someone else. A user who is already a member gets the room and no event, and the
+  // invite stays unused.
+  virtual void redeem_invite(std::string token_hash, chat::UserRef user,
+                             Callback<AppendResult> done) = 0;
 
   // Read markers: moves forward only, never past last_seq; returns the marker after the call.
   virtual void set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,

@@ -2,12 +2,15 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "auth/tokens.hpp"
 #include "chat/permissions.hpp"
 #include "chat/validate.hpp"
 #include "http/metrics.hpp"
 #include "text/markdown.hpp"
 #include "transport/encode.hpp"
+#include "transport/event_json.hpp"
 #include "transport/store_call.hpp"
+#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -19,22 +22,35 @@ void ChatService::publish(const chat::Event& e) {
   s_.metrics.events_stored();
 }
 
-asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append(
-    const store::Command& cmd) {
+template <class Start>
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append_with(Start&& start) {
   // Not a coroutine (see blocking.hpp); the initiation runs before this returns.
   return asio::async_initiate<const asio::use_awaitable_t<>, void(chat::Result<Appended>)>(
-      [this](auto handler, const store::Command* cmd) {
+      [this](auto handler, Start&& start) {
         auto resume = resume_on_executor<Appended>(std::move(handler));
-        s_.store.append(*cmd, [this, resume](chat::Result<Appended> r) {
+        start(store::Callback<Appended>([this, resume](chat::Result<Appended> r) {
           // Runs on the store thread, in commit order. Result first, then publish:
           // see the header for why.
           std::optional<chat::Event> to_publish;
           if (r && r->event && !r->duplicate) to_publish = *r->event;
           resume(std::move(r));
           if (to_publish) publish(*to_publish);
-        });
+        }));
       },
-      asio::use_awaitable, &cmd);
+      asio::use_awaitable, std::forward<Start>(start));
+}
+
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append(
+    const store::Command& cmd) {
+  return append_with([this, &cmd](store::Callback<Appended> done) { s_.store.append(cmd, done); });
+}
+
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::redeem_invite(
+    const Identity& who, const std::string& token) {
+  const std::string hash = auth::sha256_hex(token);
+  co_return co_await append_with([this, &hash, &who](store::Callback<Appended> done) {
+    s_.store.redeem_invite(hash, who.user, done);
+  });
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
@@ -63,7 +79,97 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
       r = co_await append(post);
     }
   }
+  if (r && r->event && !r->duplicate && r->room.kind == chat::RoomKind::direct) {
+    co_await notify_direct(*r->event);
+  }
   co_return r;
+}
+
+asio::awaitable<void> ChatService::notify_direct(const chat::Event& e) {
+  auto members = co_await store_call<std::vector<chat::Member>>(
+      [&](auto cb) { s_.store.list_members(e.room, cb); });
+  if (!members) co_return;
+  for (const auto& m : *members) {
+    if (m.user.id == e.author.id) continue;
+    json::object o{{"type", "chat"},
+                   {"from_user_id", e.author.id},
+                   {"to_user_id", m.user.id},
+                   {"content", e.text},
+                   {"room", e.room},
+                   {"seq", e.seq},
+                   {"created_at", format_time(e.created_at)}};
+    notify_user(s_.hub, m.user.id, "chat", json::serialize(o));
+  }
+}
+
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::send_direct(
+    const Identity& who, const chat::UserId& to, const std::string& text,
+    const std::string& client_id) {
+  if (to == who.user.id) co_return chat::fail(chat::ErrorKind::invalid, "cannot message yourself");
+  if (!chat::is_valid_id(to)) co_return chat::fail(chat::ErrorKind::not_found, "no such user");
+  auto peer = co_await store_call<chat::User>([&](auto cb) { s_.store.get_user(to, cb); });
+  if (!peer) co_return chat::fail(chat::ErrorKind::not_found, "no such user");
+  auto room = co_await store_call<chat::Room>(
+      [&](auto cb) { s_.store.direct_room(who.user, peer->ref(), cb); });
+  if (!room) co_return std::unexpected(room.error());
+  co_return co_await post_message(who, room->id, text, client_id);
+}
+
+asio::awaitable<chat::Result<std::vector<chat::Event>>> ChatService::offline_messages(
+    const Identity& who) {
+  // Enough for any client to catch up in one go; the rest follows once these are read.
+  constexpr int k_max_offline = 500;
+  co_return co_await store_call<std::vector<chat::Event>>(
+      [&](auto cb) { s_.store.unread_direct_messages(who.user.id, k_max_offline, cb); });
+}
+
+asio::awaitable<chat::Result<ChatService::MatchResult>> ChatService::join_match(
+    const Identity& who) {
+  std::optional<chat::UserRef> peer;
+  {
+    std::lock_guard lock(match_mu_);
+    if (auto pair = match_queue_.join(who.user.id)) {
+      auto it = waiting_.find(pair->first);
+      peer = it->second;
+      waiting_.erase(it);
+    } else {
+      waiting_[who.user.id] = who.user;
+    }
+  }
+  if (!peer) co_return MatchResult{};
+  const store::NewRoom fresh{"random chat", chat::RoomKind::random, chat::Visibility::private_room,
+                             *peer};
+  auto room = co_await store_call<chat::Room>([&](auto cb) { s_.store.create_room(fresh, cb); });
+  if (!room) co_return std::unexpected(room.error());
+  const store::Command add = store::JoinRoom{room->id, who.user, chat::MemberAction::added};
+  auto joined = co_await append(add);
+  if (!joined) co_return std::unexpected(joined.error());
+  auto matched = [&](const chat::UserRef& other) {
+    return json::serialize(
+        json::object{{"type", "matched"}, {"room", room->id}, {"peer", user_ref_json(other)}});
+  };
+  notify_user(s_.hub, peer->id, "matched", matched(who.user));
+  notify_user(s_.hub, who.user.id, "matched", matched(*peer));
+  co_return MatchResult{true, joined->room, *peer};
+}
+
+bool ChatService::leave_match(const chat::UserId& user) {
+  std::lock_guard lock(match_mu_);
+  waiting_.erase(user);
+  return match_queue_.leave(user);
+}
+
+asio::awaitable<void> ChatService::end_random(const Identity& who, const chat::RoomId& room) {
+  auto members = co_await store_call<std::vector<chat::Member>>(
+      [&](auto cb) { s_.store.list_members(room, cb); });
+  if (!members) co_return;
+  for (const auto& m : *members) {
+    const store::Command remove = store::LeaveRoom{room, m.user, chat::MemberAction::removed};
+    co_await append(remove);
+    notify_user(
+        s_.hub, m.user.id, "chat_ended",
+        json::serialize(json::object{{"type", "chat_ended"}, {"room", room}, {"by", who.user.id}}));
+  }
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::edit_message(
@@ -112,7 +218,10 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Ide
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::leave(const Identity& who,
                                                                         const std::string& room) {
   const store::Command leave = store::LeaveRoom{room, who.user, chat::MemberAction::left};
-  co_return co_await append(leave);
+  auto r = co_await append(leave);
+  // A random chat is a conversation of two: when one side leaves, it ends for both.
+  if (r && r->room.kind == chat::RoomKind::random) co_await end_random(who, room);
+  co_return r;
 }
 
 asio::awaitable<chat::Result<chat::Seq>> ChatService::mark_read(const Identity& who,

@@ -8,10 +8,14 @@
 // order. The caller's result is posted to its executor *before* the publish, so a
 // WebSocket sender's ack precedes the event itself (API.md).
 #include <boost/asio/awaitable.hpp>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "chat/error.hpp"
+#include "chat/match_queue.hpp"
 #include "chat/types.hpp"
 #include "store/store.hpp"
 #include "transport/identity.hpp"
@@ -46,17 +50,55 @@ class ChatService {
   // The room if `who` may view it; not_found otherwise (private rooms don't leak).
   boost::asio::awaitable<chat::Result<chat::Room>> viewable_room(const Identity& who,
                                                                  const std::string& room);
+  // Joins the room of an invite link (store::Store::redeem_invite); the raw token
+  // from the link. not_found for a bad, used or expired link.
+  boost::asio::awaitable<chat::Result<Appended>> redeem_invite(const Identity& who,
+                                                               const std::string& token);
   // Transient typing notice to the room's subscribers.
   void typing(const Identity& who, const std::string& room, bool on);
+
+  // Direct messages (chat-server's `chat` frame): posts `text` into the one direct
+  // room of `who` and `to`; the recipient's connections get a `chat` notice (as for
+  // any message posted to a direct room). not_found for an unknown user.
+  boost::asio::awaitable<chat::Result<Appended>> send_direct(const Identity& who,
+                                                             const chat::UserId& to,
+                                                             const std::string& text,
+                                                             const std::string& client_id);
+  // Direct messages waiting for `who` after its read markers, oldest first.
+  boost::asio::awaitable<chat::Result<std::vector<chat::Event>>> offline_messages(
+      const Identity& who);
+
+  // Random chat. join_match() pairs `who` with a waiting stranger, or leaves it
+  // waiting (idempotent); a pair gets a new private `random` room and both users
+  // a `matched` notice. leave_match() takes a waiting user out of the queue.
+  struct MatchResult {
+    bool matched = false;
+    chat::Room room;
+    chat::UserRef peer;
+  };
+  boost::asio::awaitable<chat::Result<MatchResult>> join_match(const Identity& who);
+  bool leave_match(const chat::UserId& user);
 
   Services& services() noexcept { return s_; }
 
  private:
   // Takes a reference (see blocking.hpp): callers keep `cmd` alive across the await.
   boost::asio::awaitable<chat::Result<Appended>> append(const store::Command& cmd);
+  // What append() does around any store write that may append an event: `start`
+  // receives the store callback.
+  template <class Start>
+  boost::asio::awaitable<chat::Result<Appended>> append_with(Start&& start);
   void publish(const chat::Event& e);
 
+  // After a message in a direct room: tells the other member's connections.
+  boost::asio::awaitable<void> notify_direct(const chat::Event& e);
+  // After one side leaves a random chat: closes it for the other side too.
+  boost::asio::awaitable<void> end_random(const Identity& who, const chat::RoomId& room);
+
   Services& s_;
+  std::mutex match_mu_;  // guards the queue: any shard may call join/leave
+  chat::MatchQueue match_queue_;
+  std::unordered_map<chat::UserId, chat::UserRef> waiting_;
 };
 
 }  // namespace parley::transport

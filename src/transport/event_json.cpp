@@ -14,7 +14,7 @@ std::string format_time(chat::TimeMs ms) {
   auto day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> hms{t - day};
-  char buf[32];
+  char buf[64];  // roomy: GCC -O3 cannot bound the fields and warns (format-truncation)
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", int(ymd.year()),
                 unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
                 long(hms.minutes().count()), long(hms.seconds().count()),

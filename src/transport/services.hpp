@@ -29,8 +29,9 @@ struct Options {
   bool guest_login = true;
   bool password_login = true;
   bool open_registration = true;
-  std::vector<std::string> allow_list;    // login names allowed to register when not open
-  std::size_t max_queue_bytes = 4 << 20;  // per subscriber; past it the subscriber is closed
+  std::vector<std::string> allow_list;       // login names allowed to register when not open
+  std::vector<std::string> oauth_providers;  // configured: "github", "google", "discord"
+  std::size_t max_queue_bytes = 4 << 20;     // per subscriber; past it the subscriber is closed
   std::chrono::seconds sse_ping{20};
   std::chrono::seconds ws_idle_timeout{60};  // no pong for this long closes the socket
   std::chrono::seconds session_ttl{90 * 24 * 3600};

@@ -6,15 +6,22 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
+#include "transport/store_call.hpp"
 #include "transport/streamer.hpp"
+#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace json = boost::json;
 
 namespace {
 
@@ -31,7 +38,7 @@ constexpr std::string_view k_head =
     "\r\n"
     "retry: 3000\n\n";
 
-class SseSession final : public Streamer {
+class SseSession : public Streamer {
  public:
   SseSession(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, hub::Format format,
              Identity who)
@@ -40,16 +47,21 @@ class SseSession final : public Streamer {
         ping_(shard.context()),
         format_(format) {}
 
-  void start(const chat::RoomId& room, chat::Seq after) {
+  // Follows `room` from `after`, or, without a room, listens to the user's channel.
+  void start(const std::optional<chat::RoomId>& room, chat::Seq after) {
     stream_.expires_never();
     static const auto head = hub::make_frame(std::string(k_head));
     enqueue(head);
-    follow(room, after);
+    if (room) {
+      follow(*room, after);
+    } else {
+      listen(user_channel(who_.user.id));
+    }
     asio::co_spawn(shard_.context(), watch_peer(), asio::detached);
     asio::co_spawn(shard_.context(), keep_alive(), asio::detached);
   }
 
- private:
+ protected:
   // The client never sends after its request; a read completes only when it
   // goes away, which is how a closed tab is noticed without waiting for a write.
   asio::awaitable<void> watch_peer() {
@@ -75,7 +87,7 @@ class SseSession final : public Streamer {
     }
   }
 
-  void finish() {
+  virtual void finish() {
     if (finished_) return;
     finished_ = true;
     mark_closed();
@@ -138,6 +150,13 @@ class SseSession final : public Streamer {
 };
 
 }  // namespace
+
+void start_user_stream(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
+                       Identity who) {
+  auto session = std::make_shared<SseSession>(chat, shard, std::move(stream), hub::Format::sse_json,
+                                              std::move(who));
+  session->start(std::nullopt, 0);
+}
 
 void start_sse_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
                        chat::RoomId room, chat::Seq after, hub::Format format, Identity who) {

@@ -60,6 +60,11 @@ void Streamer::follow(const std::string& room, chat::Seq after) {
   start_catch_up(room, feed);
 }
 
+void Streamer::listen(const std::string& channel) {
+  feeds_.try_emplace(channel);
+  shard_.subscribe(channel, this);
+}
+
 void Streamer::unfollow(const std::string& room) {
   shard_.unsubscribe(room, this);
   feeds_.erase(room);

@@ -46,6 +46,9 @@ class Streamer : public hub::Subscriber,
   // from the new point).
   void follow(const std::string& room, chat::Seq after);
   void unfollow(const std::string& room);
+  // Receives the transient notices of a channel (a user's own, see user_channel.hpp):
+  // no log, no order to keep, nothing to catch up.
+  void listen(const std::string& channel);
   // Queues a frame for the next flush. Returns false if the queue passed its bound
   // and the session is being closed.
   bool enqueue(hub::FramePtr frame);

@@ -12,10 +12,13 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "chat/validate.hpp"
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
+#include "transport/event_json.hpp"
 #include "transport/json_input.hpp"
 #include "transport/streamer.hpp"
+#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -54,6 +57,7 @@ class WsSession final : public Streamer {
       finish();
       co_return;
     }
+    listen(user_channel(who_.user.id));
     if (who_.expires_at_s > 0) {
       asio::co_spawn(shard_.context(), close_at_expiry(), asio::detached);
     }
@@ -92,6 +96,8 @@ class WsSession final : public Streamer {
     mark_closed();
     detach();
     expiry_.cancel();
+    // Closing the connection that asked for a match takes the user out of the queue.
+    if (in_match_queue_) chat_.leave_match(who_.user.id);
     if (counted_) {
       s_.metrics.connection_closed(http::Transport::ws);
       counted_ = false;
@@ -130,6 +136,7 @@ class WsSession final : public Streamer {
       auto in = JsonInput::of(std::move(*obj), {"type", "room"});
       auto room = in ? in->string("room") : chat::Result<std::string>(std::unexpected(in.error()));
       if (!room) co_return send_error(room.error());
+      if (!chat::is_valid_id(*room)) co_return send_error({ErrorKind::not_found, "no such room"});
       unfollow(*room);
     } else if (type == "send") {
       co_await on_send(*obj);
@@ -159,8 +166,26 @@ class WsSession final : public Streamer {
       send_json({{"type", "online_list"}, {"data", std::move(list)}});
     } else if (type == "ping") {
       send_json({{"type", "pong"}});
-    } else if (type == "chat" || type == "get_offline" || type == "match") {
-      send_error({ErrorKind::bad_request, "'" + type + "' is not available on this server yet"});
+    } else if (type == "chat") {
+      co_await on_chat(*obj);
+    } else if (type == "get_offline") {
+      co_await on_get_offline();
+    } else if (type == "match") {
+      auto in = JsonInput::of(std::move(*obj), {"type"});
+      if (!in) co_return send_error(in.error());
+      auto r = co_await chat_.join_match(who_);
+      if (!r) co_return send_error(r.error());
+      // Matched now: the `matched` notice arrives through the user channel, like
+      // it does for the peer. Still waiting: say so, and leave the queue on close.
+      if (!r->matched) {
+        in_match_queue_ = true;
+        send_json({{"type", "waiting"}});
+      } else {
+        in_match_queue_ = false;
+      }
+    } else if (type == "leave_match") {
+      chat_.leave_match(who_.user.id);
+      in_match_queue_ = false;
     } else {
       send_error({ErrorKind::bad_request, "unknown type '" + type + "'"});
     }
@@ -181,6 +206,42 @@ class WsSession final : public Streamer {
     if (after < 0) after = 0;
     send_json({{"type", "subscribed"}, {"room", room->id}, {"last_seq", room->last_seq}});
     follow(room->id, after);
+  }
+
+  // chat-server's direct message: {type:"chat", to_user_id, content, client_id?}.
+  asio::awaitable<void> on_chat(json::object& obj) {
+    auto in = JsonInput::of(std::move(obj), {"type", "to_user_id", "content", "client_id"});
+    if (!in) co_return send_error(in.error());
+    auto to = in->string("to_user_id");
+    auto content = in->string("content");
+    auto client_id = in->optional_string("client_id");
+    if (!to) co_return send_error(to.error(), &in->object());
+    if (!content) co_return send_error(content.error(), &in->object());
+    if (!client_id) co_return send_error(client_id.error(), &in->object());
+    std::string cid = client_id->value_or("");
+    auto r = co_await chat_.send_direct(who_, *to, *content, cid);
+    if (closed()) co_return;
+    if (!r) co_return send_error(r.error(), &in->object());
+    send_json({{"type", "ack"},
+               {"client_id", cid},
+               {"room", r->room.id},
+               {"seq", r->event ? r->event->seq : 0}});
+  }
+
+  asio::awaitable<void> on_get_offline() {
+    auto r = co_await chat_.offline_messages(who_);
+    if (closed()) co_return;
+    if (!r) co_return send_error(r.error());
+    json::array list;
+    for (const auto& e : *r) {
+      list.push_back(json::object{{"room", e.room},
+                                  {"seq", e.seq},
+                                  {"from_user_id", e.author.id},
+                                  {"to_user_id", who_.user.id},
+                                  {"content", e.text},
+                                  {"created_at", format_time(e.created_at)}});
+    }
+    send_json({{"type", "offline_list"}, {"data", std::move(list)}});
   }
 
   asio::awaitable<void> on_send(json::object& obj) {
@@ -248,7 +309,8 @@ class WsSession final : public Streamer {
   websocket::stream<beast::tcp_stream> ws_;
   std::vector<asio::const_buffer> buffers_;
   asio::steady_timer expiry_;
-  bool counted_ = true;  // the HTTP layer counted the upgrade
+  bool counted_ = true;
+  bool in_match_queue_ = false;  // the HTTP layer counted the upgrade
 };
 
 }  // namespace

@@ -1,45 +1,30 @@
 #include "web/event_html.hpp"
 
-#include "text/html_escape.hpp"
-#include "transport/event_json.hpp"
+#include "web/fragments.hpp"
+#include "web/html.hpp"
 
 namespace parley::web {
 
-namespace {
-
-void attr(std::string& out, std::string_view name, std::string_view value) {
-  out += ' ';
-  out += name;
-  out += "=\"";
-  text::append_escaped(out, value);
-  out += '"';
-}
-
-}  // namespace
-
+// Messages and member events are appended to the list by htmx (sse-swap); edits,
+// deletes and reactions are applied by the page's script (static/js/live.js) from
+// these elements' data attributes, so they carry what it needs and nothing per viewer.
 std::string event_html(const chat::Event& e) {
   std::string out;
   auto seq = std::to_string(e.seq);
   switch (e.kind) {
     case chat::EventKind::message:
-      out += "<article class=\"msg\"";
-      attr(out, "id", "m-" + seq);
-      attr(out, "data-seq", seq);
-      attr(out, "data-author", e.author.id);
-      out += "><header><span class=\"author\">";
-      text::append_escaped(out, e.author.name);
-      out += "</span> <time";
-      attr(out, "datetime", transport::format_time(e.created_at));
-      out += "></time></header><div class=\"body\">";
-      out += e.html;  // rendered by cmark-gfm with raw HTML disabled: safe as is
-      out += "</div></article>";
+      append_message(out, e, nullptr, false);
+      break;
+    case chat::EventKind::member:
+      append_system(out, e);
       break;
     case chat::EventKind::edit:
       out += "<div class=\"edit\"";
       attr(out, "data-seq", seq);
       attr(out, "data-target", std::to_string(e.target_seq));
+      attr(out, "data-text", e.text);
       out += '>';
-      out += e.html;
+      out += e.html;  // rendered by cmark-gfm with raw HTML disabled: safe as is
       out += "</div>";
       break;
     case chat::EventKind::del:
@@ -57,23 +42,16 @@ std::string event_html(const chat::Event& e) {
       attr(out, "data-on", e.on ? "true" : "false");
       out += "></div>";
       break;
-    case chat::EventKind::member:
-      out += "<p class=\"system\"";
-      attr(out, "data-seq", seq);
-      out += '>';
-      text::append_escaped(out, e.member.name);
-      out += ' ';
-      out += chat::to_string(e.action);
-      out += "</p>";
-      break;
     case chat::EventKind::preview:
       out += "<aside class=\"preview\"";
       attr(out, "data-seq", seq);
       attr(out, "data-target", std::to_string(e.target_seq));
       out += "><a rel=\"noopener noreferrer\" target=\"_blank\"";
-      attr(out, "href", e.url);
+      // Only web links: a javascript: URL must never become a clickable href.
+      attr(out, "href",
+           e.url.starts_with("https://") || e.url.starts_with("http://") ? e.url : "#");
       out += '>';
-      text::append_escaped(out, e.title);
+      escaped(out, e.title);
       out += "</a></aside>";
       break;
   }

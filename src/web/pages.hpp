@@ -1,6 +1,7 @@
 #pragma once
-// The server-rendered pages: for now the plain login page, the landing page,
-// /logout, and the operator endpoints /health and /metrics.
+// The web app's routes: pages (login, rooms), the form posts the pages make,
+// invites, static files, and the operator endpoints /health and /metrics.
+#include <string>
 #include <vector>
 
 #include "transport/rest/rest.hpp"
@@ -11,6 +12,11 @@ class ChatService;
 
 namespace parley::web {
 
-std::vector<transport::rest::Route> page_routes(transport::ChatService& chat);
+struct WebOptions {
+  std::string static_dir;  // STATIC_DIR; empty: static/ beside the binary
+};
+
+std::vector<transport::rest::Route> page_routes(transport::ChatService& chat,
+                                                const WebOptions& options = {});
 
 }  // namespace parley::web

@@ -38,3 +38,38 @@ test('GET /metrics is Prometheus text with parley_ metrics', async () => {
   }
   assert.ok(samples.some((l) => l.startsWith('parley_')), 'samples of parley_ metrics');
 });
+
+test('an idle SSE stream gets a ": ping" comment every SSE_PING_SECONDS', async () => {
+  const quick = await startServer({ env: { SSE_PING_SECONDS: '1' }, label: 'ping' });
+  try {
+    const qc = clientFor(quick);
+    const g = await qc.guest('Pinged');
+    const r = await qc.createRoom(g.token, unique('ping'), 'public');
+    const s = await qc.sseConnect(`/api/rooms/${r.id}/events`, { token: g.token });
+    try {
+      const first = await s.next((x) => x.comment === 'ping', 5000, 'the first ping');
+      const second = await s.next((x) => x.comment === 'ping' && x !== first, 5000, 'a second ping');
+      assert.ok(second);
+    } finally {
+      s.close();
+    }
+  } finally {
+    await quick.close();
+  }
+});
+
+test('a bad configuration value stops start-up with a message naming each one', async () => {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(process.env.PARLEY_BIN, ['serve'], {
+    env: { ...process.env, PORT: 'eighty', THREADS: '0', LOG_LEVEL: 'loud' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  const code = await new Promise((resolve) => proc.on('exit', resolve));
+  assert.equal(code, 2, `exit code; output: ${out}`);
+  for (const name of ['PORT', 'THREADS', 'LOG_LEVEL']) {
+    assert.match(out, new RegExp(name), `the message names ${name}: ${out}`);
+  }
+});

@@ -210,4 +210,31 @@ chat::Result<HistoryPage> history(Connection& db, const HistoryQuery& query) {
   return page;
 }
 
+chat::Result<std::vector<chat::Event>> unread_direct_messages(Connection& db,
+                                                              const chat::UserId& user, int limit) {
+  // Per room rather than one join: each query walks the (room_id, seq) key from the
+  // marker, and a user has few direct rooms with anything unread.
+  std::vector<std::pair<chat::RoomId, chat::Seq>> rooms;
+  {
+    Query q = db.query(
+        "SELECT m.room_id, m.read_seq FROM members m JOIN rooms r ON r.id = m.room_id "
+        "WHERE m.user_id = ?1 AND r.kind = 'direct' AND r.last_seq > m.read_seq",
+        user);
+    while (q.next()) rooms.emplace_back(q.text(0), q.int64(1));
+  }
+  std::vector<chat::Event> out;
+  for (const auto& [room, read_seq] : rooms) {
+    Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
+                       " FROM events WHERE room_id = ?1 AND seq > ?2 AND kind = 'message' "
+                       "AND author_id <> ?3 ORDER BY seq ASC LIMIT ?4",
+                       room, read_seq, user, limit);
+    while (q.next()) out.push_back(read_event(q));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const chat::Event& a, const chat::Event& b) {
+    return a.created_at < b.created_at;
+  });
+  if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+  return out;
+}
+
 }  // namespace parley::store::sqlite

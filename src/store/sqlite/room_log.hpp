@@ -16,5 +16,7 @@ chat::Result<AppendResult> append(Connection& db, const Command& command,
                                   const chat::Limits& limits);
 
 chat::Result<HistoryPage> history(Connection& db, const HistoryQuery& query);
+chat::Result<std::vector<chat::Event>> unread_direct_messages(Connection& db,
+                                                              const chat::UserId& user, int limit);
 
 }  // namespace parley::store::sqlite

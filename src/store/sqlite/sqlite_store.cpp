@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "store/sqlite/annotations.hpp"
+#include "store/sqlite/invites.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/reader_pool.hpp"
 #include "store/sqlite/room_log.hpp"
@@ -171,6 +173,43 @@ void SqliteStore::append(Command command, Callback<AppendResult> done) {
 void SqliteStore::history(HistoryQuery query, Callback<HistoryPage> done) {
   readers_->submit<HistoryPage>(
       [query = std::move(query)](Connection& db) { return sqlite::history(db, query); },
+      std::move(done));
+}
+
+void SqliteStore::unread_direct_messages(chat::UserId user, int limit,
+                                         Callback<std::vector<chat::Event>> done) {
+  readers_->submit<std::vector<chat::Event>>(
+      [user = std::move(user), limit](Connection& db) {
+        return sqlite::unread_direct_messages(db, user, limit);
+      },
+      std::move(done));
+}
+
+void SqliteStore::annotations(chat::RoomId room, chat::Seq first, chat::Seq last,
+                              Callback<std::vector<MessageAnnotation>> done) {
+  readers_->submit<std::vector<MessageAnnotation>>(
+      [room = std::move(room), first, last](Connection& db) {
+        return sqlite::annotations(db, room, first, last);
+      },
+      std::move(done));
+}
+
+void SqliteStore::create_invite(chat::RoomId room, chat::UserId creator, std::string token_hash,
+                                chat::TimeMs expires_at, Callback<void> done) {
+  writer_->submit<void>(
+      [room = std::move(room), creator = std::move(creator), token_hash = std::move(token_hash),
+       expires_at](Connection& db) {
+        return sqlite::create_invite(db, room, creator, token_hash, expires_at);
+      },
+      std::move(done));
+}
+
+void SqliteStore::redeem_invite(std::string token_hash, chat::UserRef user,
+                                Callback<AppendResult> done) {
+  writer_->submit<AppendResult>(
+      [this, token_hash = std::move(token_hash), user = std::move(user)](Connection& db) {
+        return sqlite::redeem_invite(db, token_hash, user, limits_);
+      },
       std::move(done));
 }
 

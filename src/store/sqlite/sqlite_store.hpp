@@ -56,6 +56,15 @@ class SqliteStore final : public Store {
 
   void append(Command command, Callback<AppendResult> done) override;
   void history(HistoryQuery query, Callback<HistoryPage> done) override;
+  void unread_direct_messages(chat::UserId user, int limit,
+                              Callback<std::vector<chat::Event>> done) override;
+
+  void annotations(chat::RoomId room, chat::Seq first, chat::Seq last,
+                   Callback<std::vector<MessageAnnotation>> done) override;
+  void create_invite(chat::RoomId room, chat::UserId creator, std::string token_hash,
+                     chat::TimeMs expires_at, Callback<void> done) override;
+  void redeem_invite(std::string token_hash, chat::UserRef user,
+                     Callback<AppendResult> done) override;
 
   void set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,
                 Callback<chat::Seq> done) override;

@@ -3,11 +3,10 @@
 #include <boost/json/object.hpp>
 
 #include "auth/jwt.hpp"
-#include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "chat/validate.hpp"
+#include "transport/accounts.hpp"
 #include "transport/authenticate.hpp"
-#include "transport/blocking.hpp"
 #include "transport/chat_service.hpp"
 #include "transport/json_input.hpp"
 #include "transport/rest/routes_detail.hpp"
@@ -36,14 +35,6 @@ asio::awaitable<Response> signed_in(Services& s, const Request& req, const chat:
   co_return res;
 }
 
-bool allowed_to_register(const Options& o, std::string_view name) {
-  if (o.open_registration) return true;
-  for (const auto& a : o.allow_list) {
-    if (a == name) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
@@ -60,20 +51,7 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
                    auto password = in->string("password");
                    if (!name) co_return error(c.req, name.error());
                    if (!password) co_return error(c.req, password.error());
-                   if (auto v = chat::check_username(*name, s.options.limits); !v)
-                     co_return error(c.req, v.error());
-                   if (auto v = chat::check_password(*password, s.options.limits); !v) {
-                     co_return error(c.req, v.error());
-                   }
-                   if (!allowed_to_register(s.options, *name)) {
-                     co_return error(c.req, ErrorKind::forbidden,
-                                     "registration is by invitation only");
-                   }
-                   auto hash_it = [p = *password] { return auth::hash_password(p); };
-                   std::string hash = co_await blocking_call(s.workers, hash_it);
-                   auto user = co_await store_call<chat::User>([&](auto cb) {
-                     s.store.create_user(store::NewUser{*name, hash, "password", {}}, cb);
-                   });
+                   auto user = co_await register_account(s, *name, *password);
                    if (!user) co_return error(c.req, user.error());
                    co_return ok(c.req, json::object{{"user_id", user->id}}, http::status::created);
                  }});
@@ -89,21 +67,8 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
                    auto password = in->string("password");
                    if (!name) co_return error(c.req, name.error());
                    if (!password) co_return error(c.req, password.error());
-                   auto user = co_await store_call<chat::User>(
-                       [&](auto cb) { s.store.find_user_by_name(*name, cb); });
-                   std::string hash = user ? user->password_hash : std::string();
-                   // An unknown user costs the same time as a wrong password, so timing does not
-                   // tell which names exist.
-                   auto check = [p = *password, hash] {
-                     if (hash.empty()) {
-                       auth::burn_verify_time();
-                       return false;
-                     }
-                     return auth::verify_password(p, hash);
-                   };
-                   bool good = co_await blocking_call(s.workers, check);
-                   if (!good)
-                     co_return error(c.req, ErrorKind::unauthorized, "wrong username or password");
+                   auto user = co_await check_password_login(s, *name, *password);
+                   if (!user) co_return error(c.req, user.error());
                    co_return co_await signed_in(s, c.req, *user);
                  }});
 

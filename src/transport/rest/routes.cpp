@@ -9,6 +9,7 @@ std::vector<Route> routes(ChatService& chat) {
   add_auth_routes(out, chat);
   add_room_routes(out, chat);
   add_message_routes(out, chat);
+  add_match_routes(out, chat);
   return out;
 }
 

@@ -74,6 +74,12 @@ chat::Result<chat::Room> SyncStore::direct_room(chat::UserRef a, chat::UserRef b
   return call<chat::Room>(
       [&](auto done) { store_->direct_room(std::move(a), std::move(b), done); });
 }
+
+chat::Result<std::vector<chat::Event>> SyncStore::unread_direct_messages(chat::UserId user,
+                                                                         int limit) {
+  return call<std::vector<chat::Event>>(
+      [&](auto done) { store_->unread_direct_messages(std::move(user), limit, done); });
+}
 chat::Result<AppendResult> SyncStore::append(Command c) {
   return call<AppendResult>([&](auto done) { store_->append(std::move(c), done); });
 }
@@ -83,6 +89,24 @@ chat::Result<HistoryPage> SyncStore::history(HistoryQuery q) {
 chat::Result<chat::Seq> SyncStore::set_read(chat::RoomId room, chat::UserId user, chat::Seq seq) {
   return call<chat::Seq>(
       [&](auto done) { store_->set_read(std::move(room), std::move(user), seq, done); });
+}
+
+chat::Result<std::vector<MessageAnnotation>> SyncStore::annotations(chat::RoomId room,
+                                                                    chat::Seq first,
+                                                                    chat::Seq last) {
+  return call<std::vector<MessageAnnotation>>(
+      [&](auto done) { store_->annotations(std::move(room), first, last, done); });
+}
+chat::Result<void> SyncStore::create_invite(chat::RoomId room, chat::UserId creator,
+                                            std::string token_hash, chat::TimeMs expires_at) {
+  return call<void>([&](auto done) {
+    store_->create_invite(std::move(room), std::move(creator), std::move(token_hash), expires_at,
+                          done);
+  });
+}
+chat::Result<AppendResult> SyncStore::redeem_invite(std::string token_hash, chat::UserRef user) {
+  return call<AppendResult>(
+      [&](auto done) { store_->redeem_invite(std::move(token_hash), std::move(user), done); });
 }
 
 void StoreConformance::SetUp() {
@@ -453,6 +477,53 @@ TEST_P(StoreConformance, direct_room_is_the_same_from_both_sides) {
   EXPECT_EQ(find_summary(*others, ab->id), nullptr);
 }
 
+TEST_P(StoreConformance, unread_direct_messages_are_the_peers_messages_after_the_marker) {
+  const auto a = make_user("anna");
+  const auto b = make_user("bert");
+  const auto c = make_user("carl");
+  auto ab = sync_->direct_room(a.ref(), b.ref());
+  auto cb = sync_->direct_room(c.ref(), b.ref());
+  ASSERT_TRUE(ab && cb);
+  const auto a1 = post(*ab, a, "from anna 1");
+  const auto c1 = post(*cb, c, "from carl");
+  const auto a2 = post(*ab, a, "from anna 2");
+  // A group room's messages are not direct messages.
+  const auto group = make_room(a);
+  join(group, b);
+  post(group, a, "to everyone");
+
+  auto waiting = sync_->unread_direct_messages(b.id, 100);
+  ASSERT_TRUE(waiting) << waiting.error().message;
+  ASSERT_EQ(waiting->size(), 3u);
+  EXPECT_EQ((*waiting)[0].seq, a1.seq);
+  EXPECT_EQ((*waiting)[0].room, ab->id);
+  EXPECT_EQ((*waiting)[1].seq, c1.seq);
+  EXPECT_EQ((*waiting)[1].room, cb->id);
+  EXPECT_EQ((*waiting)[2].seq, a2.seq);
+  for (const auto& e : *waiting) EXPECT_EQ(e.kind, chat::EventKind::message);
+  EXPECT_EQ(sync_->unread_direct_messages(b.id, 1).value_or(std::vector<chat::Event>{}).size(), 1u);
+
+  // Reading anna's room up to her first message leaves the second.
+  ASSERT_TRUE(sync_->set_read(ab->id, b.id, a1.seq));
+  waiting = sync_->unread_direct_messages(b.id, 100);
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->size(), 2u);
+  EXPECT_EQ((*waiting)[0].seq, c1.seq);
+  EXPECT_EQ((*waiting)[1].seq, a2.seq);
+
+  // Replying moves the author's own marker past what it answers; anna now has
+  // bert's reply waiting, and never her own messages.
+  const auto reply = post(*ab, b, "bert's reply");
+  waiting = sync_->unread_direct_messages(b.id, 100);
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->size(), 1u);
+  EXPECT_EQ((*waiting)[0].seq, c1.seq);
+  auto for_anna = sync_->unread_direct_messages(a.id, 100);
+  ASSERT_TRUE(for_anna);
+  ASSERT_EQ(for_anna->size(), 1u);
+  EXPECT_EQ((*for_anna)[0].seq, reply.seq);
+}
+
 TEST_P(StoreConformance, concurrent_direct_room_calls_create_one_room) {
   const auto a = make_user("anna");
   const auto b = make_user("bert");
@@ -726,6 +797,156 @@ TEST_P(StoreConformance, reaction_toggles_on_and_off_per_user_and_emoji) {
       ToggleReaction{.room = room.id, .actor = fan.id, .target_seq = 999, .emoji = "👍"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, annotations_show_messages_as_they_are_now) {
+  const auto author = make_user("author");
+  const auto fan = make_user("fan");
+  const auto room = make_room(author);
+  join(room, fan);
+  const auto plain = post(room, author, "plain");
+  const auto edited = post(room, author, "first");
+  const auto gone = post(room, author, "gone");
+  const auto liked = post(room, author, "liked");
+  auto react = [&](const chat::User& who, const chat::Event& msg, const std::string& emoji) {
+    ASSERT_TRUE(sync_->append(
+        ToggleReaction{.room = room.id, .actor = who.id, .target_seq = msg.seq, .emoji = emoji}));
+  };
+  ASSERT_TRUE(sync_->append(EditMessage{.room = room.id,
+                                        .actor = author.id,
+                                        .target_seq = edited.seq,
+                                        .text = "second",
+                                        .html = "<p>second</p>"}));
+  ASSERT_TRUE(sync_->append(EditMessage{.room = room.id,
+                                        .actor = author.id,
+                                        .target_seq = edited.seq,
+                                        .text = "third",
+                                        .html = "<p>third</p>"}));
+  react(fan, gone, "👍");
+  ASSERT_TRUE(
+      sync_->append(DeleteMessage{.room = room.id, .actor = author.id, .target_seq = gone.seq}));
+  react(fan, liked, "👍");
+  react(author, liked, "🎉");
+  react(author, liked, "👍");
+  react(fan, liked, "🎉");
+  react(fan, liked, "🎉");  // off again
+
+  auto all = sync_->annotations(room.id, plain.seq, liked.seq);
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 3u);  // the plain message has nothing to say
+  const auto& e = (*all)[0];
+  EXPECT_EQ(e.seq, edited.seq);
+  EXPECT_TRUE(e.edited);
+  EXPECT_FALSE(e.deleted);
+  EXPECT_EQ(e.text, "third");
+  EXPECT_EQ(e.html, "<p>third</p>");
+  EXPECT_GT(e.edited_at, 0);
+  const auto& d = (*all)[1];
+  EXPECT_EQ(d.seq, gone.seq);
+  EXPECT_TRUE(d.deleted);
+  EXPECT_TRUE(d.reactions.empty());
+  const auto& l = (*all)[2];
+  EXPECT_EQ(l.seq, liked.seq);
+  EXPECT_FALSE(l.edited);
+  ASSERT_EQ(l.reactions.size(), 2u);
+  EXPECT_EQ(l.reactions[0].emoji, "👍");  // in order of first use
+  ASSERT_EQ(l.reactions[0].users.size(), 2u);
+  EXPECT_EQ(l.reactions[0].users[0].id, fan.id);
+  EXPECT_EQ(l.reactions[0].users[0].name, "fan");
+  EXPECT_EQ(l.reactions[0].users[1].id, author.id);
+  EXPECT_EQ(l.reactions[1].emoji, "🎉");
+  ASSERT_EQ(l.reactions[1].users.size(), 1u);
+  EXPECT_EQ(l.reactions[1].users[0].id, author.id);
+
+  auto part = sync_->annotations(room.id, liked.seq, liked.seq);
+  ASSERT_TRUE(part);
+  ASSERT_EQ(part->size(), 1u);
+  EXPECT_EQ((*part)[0].seq, liked.seq);
+
+  auto missing = sync_->annotations("no-such-room", 1, 10);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, invite_lets_one_user_into_a_private_room_once) {
+  const auto owner = make_user("owner");
+  const auto guest = make_user("guest");
+  const auto late = make_user("late");
+  const auto room = make_room(owner, "secret", chat::Visibility::private_room);
+  const auto later = now_ms() + 3600'000;
+  ASSERT_TRUE(sync_->create_invite(room.id, owner.id, "hash-1", later));
+
+  // The creator trying the link uses nothing up.
+  auto own = sync_->redeem_invite("hash-1", owner.ref());
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_FALSE(own->event);
+  EXPECT_EQ(own->room.id, room.id);
+
+  auto in = sync_->redeem_invite("hash-1", guest.ref());
+  ASSERT_TRUE(in) << in.error().message;
+  ASSERT_TRUE(in->event);
+  EXPECT_EQ(in->event->kind, chat::EventKind::member);
+  EXPECT_EQ(in->event->member.id, guest.id);
+  EXPECT_EQ(in->event->action, chat::MemberAction::joined);
+  EXPECT_EQ(in->room.id, room.id);
+  EXPECT_EQ(in->room.members_count, 2);
+  EXPECT_EQ(sync_->is_member(room.id, guest.id).value_or(false), true);
+
+  // Used: the same user again is a member already; anyone else is refused.
+  auto again = sync_->redeem_invite("hash-1", guest.ref());
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->event);
+  auto other = sync_->redeem_invite("hash-1", late.ref());
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(sync_->is_member(room.id, late.id).value_or(true), false);
+
+  auto unknown = sync_->redeem_invite("no-such-hash", late.ref());
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, expired_invite_is_refused) {
+  const auto owner = make_user("owner");
+  const auto guest = make_user("guest");
+  const auto room = make_room(owner, "secret", chat::Visibility::private_room);
+  ASSERT_TRUE(sync_->create_invite(room.id, owner.id, "old", now_ms() - 1));
+  auto r = sync_->redeem_invite("old", guest.ref());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(sync_->is_member(room.id, guest.id).value_or(true), false);
+}
+
+TEST_P(StoreConformance, only_members_create_invites_and_they_die_with_their_room) {
+  const auto owner = make_user("owner");
+  const auto stranger = make_user("stranger");
+  const auto room = make_room(owner, "secret", chat::Visibility::private_room);
+  const auto later = now_ms() + 3600'000;
+  auto refused = sync_->create_invite(room.id, stranger.id, "h", later);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::forbidden);
+  auto no_room = sync_->create_invite("no-such-room", owner.id, "h", later);
+  ASSERT_FALSE(no_room);
+  EXPECT_EQ(no_room.error().kind, ErrorKind::not_found);
+
+  ASSERT_TRUE(sync_->create_invite(room.id, owner.id, "h2", later));
+  // The last member leaving deletes the room, and its invites with it.
+  ASSERT_TRUE(sync_->append(LeaveRoom{.room = room.id, .user = owner.ref()}));
+  EXPECT_FALSE(sync_->get_room(room.id));
+  auto r = sync_->redeem_invite("h2", stranger.ref());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, invites_survive_close_and_reopen) {
+  const auto owner = make_user("owner");
+  const auto guest = make_user("guest");
+  const auto room = make_room(owner, "secret", chat::Visibility::private_room);
+  ASSERT_TRUE(sync_->create_invite(room.id, owner.id, "kept", now_ms() + 3600'000));
+  reopen();
+  auto r = sync_->redeem_invite("kept", guest.ref());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->event);
 }
 
 TEST_P(StoreConformance, history_pages_before_and_after_with_has_more) {

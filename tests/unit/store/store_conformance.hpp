@@ -73,7 +73,13 @@ class SyncStore {
   chat::Result<chat::Room> direct_room(chat::UserRef a, chat::UserRef b);
   chat::Result<AppendResult> append(Command c);
   chat::Result<HistoryPage> history(HistoryQuery q);
+  chat::Result<std::vector<chat::Event>> unread_direct_messages(chat::UserId user, int limit);
   chat::Result<chat::Seq> set_read(chat::RoomId room, chat::UserId user, chat::Seq seq);
+  chat::Result<std::vector<MessageAnnotation>> annotations(chat::RoomId room, chat::Seq first,
+                                                           chat::Seq last);
+  chat::Result<void> create_invite(chat::RoomId room, chat::UserId creator, std::string token_hash,
+                                   chat::TimeMs expires_at);
+  chat::Result<AppendResult> redeem_invite(std::string token_hash, chat::UserRef user);
 
   Store& raw() { return *store_; }
 

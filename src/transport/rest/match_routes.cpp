@@ -1,0 +1,33 @@
+// Random chat over REST: POST /api/match joins the queue (idempotent), DELETE leaves
+// it. A match made later arrives on the caller's stream (/api/events, WebSocket).
+#include <boost/json/object.hpp>
+
+#include "transport/chat_service.hpp"
+#include "transport/event_json.hpp"
+#include "transport/rest/routes_detail.hpp"
+
+namespace parley::transport::rest {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+void add_match_routes(std::vector<Route>& out, ChatService& chat) {
+  out.push_back({http::verb::post, "/api/match", Access::user,
+                 [&chat](Context& c) -> asio::awaitable<Response> {
+                   auto r = co_await chat.join_match(*c.who);
+                   if (!r) co_return error(c.req, r.error());
+                   if (!r->matched) co_return ok(c.req, json::object{{"status", "waiting"}});
+                   co_return ok(c.req, json::object{{"status", "matched"},
+                                                    {"room", room_json(r->room)},
+                                                    {"peer", user_ref_json(r->peer)}});
+                 }});
+
+  out.push_back({http::verb::delete_, "/api/match", Access::user,
+                 [&chat](Context& c) -> asio::awaitable<Response> {
+                   chat.leave_match(c.who->user.id);
+                   co_return no_content(c.req);
+                 }});
+}
+
+}  // namespace parley::transport::rest

@@ -1,0 +1,234 @@
+#include "transport/user_feed.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <unordered_set>
+
+#include "transport/chat_service.hpp"
+#include "transport/encode.hpp"
+#include "transport/store_call.hpp"
+#include "transport/streamer.hpp"
+#include "transport/user_channel.hpp"
+
+namespace parley::transport {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view k_head =
+    "HTTP/1.1 200 OK\r\n"
+    "Content-Type: text/event-stream; charset=utf-8\r\n"
+    "Cache-Control: no-cache\r\n"
+    "Connection: close\r\n"
+    "X-Accel-Buffering: no\r\n"
+    "Server: parley\r\n"
+    "\r\n"
+    "retry: 3000\n\n";
+
+// Subscribes to its rooms on the shard directly rather than following them: a tick
+// needs no order and no catch-up, only the newest seq, so Streamer's feeds (and their
+// store reads) are not used; its queue, bound and flushing are.
+class UserFeed final : public Streamer {
+ public:
+  UserFeed(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who)
+      : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::sse, std::move(who)),
+        stream_(std::move(stream)),
+        ping_(shard.context()),
+        channel_(user_channel(who_.user.id)),
+        own_author_(R"("author":{"id":)" + json::serialize(json::string(who_.user.id))),
+        own_reader_(R"("user_id":)" + json::serialize(json::string(who_.user.id)) + ",") {}
+
+  void start() {
+    stream_.expires_never();
+    static const auto head = hub::make_frame(std::string(k_head));
+    enqueue(head);
+    subscribe(channel_);
+    asio::co_spawn(shard_.context(), snapshot(), asio::detached);
+    asio::co_spawn(shard_.context(), watch_peer(), asio::detached);
+    asio::co_spawn(shard_.context(), keep_alive(), asio::detached);
+  }
+
+ private:
+  void subscribe(const std::string& room) {
+    if (!subscribed_.insert(room).second) return;
+    shard_.subscribe(room, this);
+  }
+
+  asio::awaitable<void> snapshot() {
+    auto self = shared_from_this();
+    // Subscribe first, then read the state the snapshot reports: an event committed
+    // in between arrives as a tick (harmless, see the header) and never falls between.
+    for (int pass = 0; pass < 2; ++pass) {
+      auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
+          [&](auto cb) { s_.store.list_rooms(who_.user.id, cb); });
+      if (closed()) co_return;
+      if (!rooms) {
+        finish();
+        co_return;
+      }
+      json::array out;
+      for (const auto& r : *rooms) {
+        // A member's read marker starts at their join event, so it is never 0;
+        // public rooms the user has not joined are listed with read_seq 0.
+        if (r.read_seq <= 0) continue;
+        if (pass == 0) {
+          subscribe(r.room.id);
+        } else {
+          out.push_back(json::object{
+              {"room", r.room.id}, {"last_seq", r.room.last_seq}, {"read_seq", r.read_seq}});
+        }
+      }
+      if (pass == 1) enqueue(hub::make_frame(sse_event({}, "rooms", json::serialize(out))));
+    }
+  }
+
+  // The WebSocket form of an event starts {"type":"event","room":..,"kind":..}; of a
+  // read notice {"type":"read","room":..,"user_id":..}. Looking for the user's id in
+  // them is exact: a quote inside JSON string data is always escaped.
+  void deliver(const hub::FramesPtr& frames) override {
+    if (closed()) return;
+    const auto& ws = frames->get(hub::Format::ws);
+    if (!ws) return;
+    if (frames->room == channel_) {
+      on_notice(*ws);
+      return;
+    }
+    if (frames->seq > 0) {
+      const bool own = ws->find(R"("kind":"message")") != std::string::npos &&
+                       ws->find(own_author_) != std::string::npos;
+      tick(frames->room, frames->seq, own);
+      return;
+    }
+    if (ws->starts_with(R"({"type":"read",)") && ws->find(own_reader_) != std::string::npos) {
+      boost::system::error_code ec;
+      auto v = json::parse(*ws, ec);
+      if (ec || !v.is_object()) return;
+      const auto* seq = v.as_object().if_contains("seq");
+      json::object o{{"room", frames->room}, {"seq", seq != nullptr ? *seq : json::value(0)}};
+      enqueue(hub::make_frame(sse_event({}, "read", json::serialize(o))));
+    }
+  }
+
+  // A notice naming a room this feed does not follow yet (someone's first direct
+  // message, a match): follow it from now on and tell the page.
+  void on_notice(const std::string& payload) {
+    boost::system::error_code ec;
+    auto v = json::parse(payload, ec);
+    if (ec || !v.is_object()) return;
+    const auto& o = v.as_object();
+    const auto* room = o.if_contains("room");
+    if (room == nullptr || !room->is_string()) return;
+    const std::string id(room->as_string());
+    if (!subscribed_.contains(id)) {
+      subscribe(id);
+      enqueue(hub::make_frame(sse_event({}, "room", json::serialize(json::object{{"room", id}}))));
+    }
+    if (const auto* seq = o.if_contains("seq"); seq != nullptr && seq->is_int64()) {
+      tick(id, seq->as_int64(), false);
+    }
+  }
+
+  void tick(const std::string& room, chat::Seq seq, bool own) {
+    json::object o{{"room", room}, {"seq", seq}, {"own", own}};
+    enqueue(hub::make_frame(sse_event({}, "tick", json::serialize(o))));
+  }
+
+  asio::awaitable<void> watch_peer() {
+    auto self = shared_from_this();
+    char sink[256];
+    boost::system::error_code ec;
+    while (!ec) {
+      co_await stream_.socket().async_read_some(asio::buffer(sink),
+                                                asio::redirect_error(asio::use_awaitable, ec));
+    }
+    finish();
+  }
+
+  asio::awaitable<void> keep_alive() {
+    auto self = shared_from_this();
+    static const auto ping = hub::make_frame(": ping\n\n");
+    while (!closed()) {
+      ping_.expires_after(s_.options.sse_ping);
+      boost::system::error_code ec;
+      co_await ping_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || closed()) break;
+      enqueue(ping);
+    }
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    mark_closed();
+    shard_.forget(this, {subscribed_.begin(), subscribed_.end()});
+    subscribed_.clear();
+    detach();
+    ping_.cancel();
+    s_.metrics.connection_closed(http::Transport::sse);
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::socket_base::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  void write_batch(const std::vector<hub::FramePtr>& batch) override {
+    buffers_.clear();
+    buffers_.reserve(batch.size());
+    for (const auto& f : batch) buffers_.emplace_back(f->data(), f->size());
+    asio::async_write(stream_.socket(), buffers_,
+                      [self = shared_from_this(), this](beast::error_code ec, std::size_t) {
+                        write_done(!ec);
+                        if (ec || close_after_write_) finish();
+                      });
+  }
+
+  void abort() override {
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::socket_base::shutdown_both, ignored);
+    stream_.socket().cancel(ignored);
+  }
+
+  void drain() override {
+    static const auto retry = hub::make_frame("retry: 1000\n\n");
+    if (closed()) return;
+    enqueue(retry);
+    close_after_write_ = true;
+    flush();
+    mark_closed();
+    if (!writing()) finish();
+  }
+
+  // Never used: this feed follows no room log.
+  hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
+  hub::FramePtr encode_reset(const std::string&, chat::Seq) override { return nullptr; }
+  void on_store_error(const std::string&, const chat::Error&) override { finish(); }
+
+  beast::tcp_stream stream_;
+  asio::steady_timer ping_;
+  std::string channel_;
+  std::string own_author_;
+  std::string own_reader_;
+  std::unordered_set<std::string> subscribed_;
+  std::vector<asio::const_buffer> buffers_;
+  bool close_after_write_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+void start_user_feed_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
+                             Identity who) {
+  std::make_shared<UserFeed>(chat, shard, std::move(stream), std::move(who))->start();
+}
+
+}  // namespace parley::transport

@@ -1,0 +1,26 @@
+#pragma once
+// The web page's own stream (GET /events): what the sidebar needs to keep unread
+// badges right for every room the user is a member of, without following each
+// room's full events. SSE with JSON data and no `id:`:
+//   `rooms`  at the start: [{room, last_seq, read_seq}] for each member room;
+//   `tick`   {room, seq, own} for each stored event of those rooms (own: the user's
+//            own message, which moved their read marker with it);
+//   `read`   {room, seq} when the user's read marker moves (from any tab);
+//   `room`   {room} when a room the user was not following shows up on the user's
+//            channel (user_channel.hpp: a direct message from someone new, a match).
+// Ticks carry absolute seqs, so one that overtakes the snapshot or repeats is
+// harmless (the page keeps the maximum); a reconnect starts over with a snapshot.
+// Lives on one shard, like every session.
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "hub/shard.hpp"
+#include "transport/identity.hpp"
+
+namespace parley::transport {
+
+class ChatService;
+
+void start_user_feed_session(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
+                             Identity who);
+
+}  // namespace parley::transport

@@ -1,0 +1,287 @@
+// The app's pages: GET / (the newest room), GET /rooms/{id} (a room: sidebar, last
+// messages, members, composer, live over /rooms/{id}/events), GET /dm/{user_id};
+// and the fragments the room page loads: older messages and the member list.
+#include <boost/beast/http/field.hpp>
+#include <charconv>
+
+#include "chat/validate.hpp"
+#include "transport/store_call.hpp"
+#include "web/fragments.hpp"
+#include "web/html.hpp"
+#include "web/layout.hpp"
+#include "web/web.hpp"
+
+namespace parley::web {
+
+namespace asio = boost::asio;
+namespace bh = boost::beast::http;
+namespace rest = transport::rest;
+using transport::store_call;
+
+namespace {
+
+// A page of the log with what happened to its messages since, rendered for the list.
+asio::awaitable<chat::Result<std::pair<store::HistoryPage, std::string>>> log_page(
+    const Web& web, const store::HistoryQuery& q) {
+  auto& s = web.s;
+  auto page = co_await store_call<store::HistoryPage>([&](auto cb) { s.store.history(q, cb); });
+  if (!page) co_return std::unexpected(page.error());
+  std::vector<store::MessageAnnotation> notes;
+  if (!page->events.empty()) {
+    const chat::Seq first = page->events.front().seq;
+    const chat::Seq last = page->events.back().seq;
+    auto n = co_await store_call<std::vector<store::MessageAnnotation>>(
+        [&](auto cb) { s.store.annotations(q.room, first, last, cb); });
+    if (!n) co_return std::unexpected(n.error());
+    notes = std::move(*n);
+  }
+  std::string html = render_log(page->events, notes);
+  co_return std::pair{std::move(*page), std::move(html)};
+}
+
+// The top of the list: a sentinel that loads the page before `before` when it
+// scrolls into view, or the start of the room when there is nothing older.
+void append_list_top(std::string& out, const chat::Room& room, bool has_more, chat::Seq before,
+                     std::string_view title) {
+  if (has_more) {
+    out +=
+        "<div id=\"scrollback-sentinel\" class=\"sentinel\" hx-trigger=\"intersect once\" "
+        "hx-swap=\"outerHTML\"";
+    attr(out, "hx-get", "/rooms/" + room.id + "/history?before=" + std::to_string(before));
+    out += "><span class=\"spinner\" aria-hidden=\"true\"></span> Loading older messages…</div>";
+  } else {
+    out += "<p class=\"room-start\">This is the very beginning of <strong>";
+    escaped(out, title);
+    out += "</strong>.</p>";
+  }
+}
+
+void append_members(std::string& out, const Web& web, const std::vector<chat::Member>& members,
+                    const chat::UserRef& me) {
+  out += "<h2 id=\"members-heading\">Members <span class=\"count\">" +
+         std::to_string(members.size()) + "</span></h2><ul aria-labelledby=\"members-heading\">";
+  for (const auto& m : members) {
+    const bool online = web.s.presence.online(m.user.id);
+    out += "<li";
+    attr(out, "data-user", m.user.id);
+    attr(out, "data-name", m.user.name);
+    attr(out, "data-read", std::to_string(m.read_seq));
+    out += online ? "><span class=\"dot online\" role=\"img\" aria-label=\"online\"></span>"
+                  : "><span class=\"dot\" role=\"img\" aria-label=\"offline\"></span>";
+    out += "<span class=\"name\">";
+    escaped(out, m.user.name);
+    out += "</span>";
+    if (m.owner) out += "<span class=\"tag\">owner</span>";
+    if (m.user.id == me.id) {
+      out += "<span class=\"tag\">you</span>";
+    } else {
+      out += "<a class=\"dm-link\"";
+      attr(out, "href", "/dm/" + m.user.id);
+      attr(out, "aria-label", "Message " + m.user.name);
+      attr(out, "title", "Message " + m.user.name);
+      out += "><span aria-hidden=\"true\">&#9993;</span></a>";
+    }
+    out += "</li>";
+  }
+  out += "</ul>";
+}
+
+rest::Response not_found_page(const Web& web, const rest::Request& req, const chat::UserRef& me) {
+  std::string body =
+      "<main class=\"notice\"><h1>No such room</h1><p>It may have been deleted, or it is "
+      "private and you are not in it.</p><p><a href=\"/\">Back to your rooms</a></p></main>";
+  return html_response(req, page(web, "Not found", &me, body), bh::status::not_found);
+}
+
+asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
+                                          const std::string& room_id) {
+  auto& s = web.s;
+  const chat::UserRef& me = c.who->user;
+  auto room = co_await web.chat.viewable_room(*c.who, room_id);
+  if (!room) co_return not_found_page(web, c.req, me);
+  auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
+      [&](auto cb) { s.store.list_rooms(me.id, cb); });
+  if (!rooms) co_return error_text(c.req, rooms.error());
+  auto members = co_await store_call<std::vector<chat::Member>>(
+      [&](auto cb) { s.store.list_members(room->id, cb); });
+  if (!members) co_return error_text(c.req, members.error());
+  const store::HistoryQuery q{room->id, std::nullopt, std::nullopt,
+                              s.options.limits.history_default};
+  auto log = co_await log_page(web, q);
+  if (!log) co_return error_text(c.req, log.error());
+  const auto& [history, messages] = *log;
+
+  bool member = false;
+  chat::Seq read_seq = 0;
+  const chat::Member* peer = nullptr;
+  for (const auto& m : *members) {
+    if (m.user.id == me.id) {
+      member = true;
+      read_seq = m.read_seq;
+    } else if (room->kind == chat::RoomKind::direct) {
+      peer = &m;
+    }
+  }
+  const std::string title =
+      room->kind == chat::RoomKind::direct ? direct_room_title(*room, me) : room->name;
+  // The room's state as of the render; the stream starts right after last_seq.
+  const chat::Seq last_seq = history.last_seq;
+
+  std::string body = "<div id=\"app\">";
+  append_sidebar(body, *rooms, room->id, me);
+  body += "<div id=\"main\">";
+  append_topbar(body, &*room, title, member);
+  body += "<main id=\"room\"";
+  attr(body, "data-room", room->id);
+  attr(body, "data-room-name", title);
+  attr(body, "data-kind", chat::to_string(room->kind));
+  attr(body, "data-last-seq", std::to_string(last_seq));
+  attr(body, "data-read-seq", std::to_string(read_seq));
+  attr(body, "data-member", member ? "true" : "false");
+  if (peer != nullptr) {
+    attr(body, "data-peer", peer->user.id);
+    attr(body, "data-peer-read", std::to_string(peer->read_seq));
+  }
+  body += "><div id=\"live\" hx-ext=\"sse\"";
+  attr(body, "sse-connect", "/rooms/" + room->id + "/events?since=" + std::to_string(last_seq));
+  body +=
+      "><section id=\"messages\" aria-live=\"polite\" aria-relevant=\"additions\" "
+      "aria-label=\"Messages\" tabindex=\"0\" sse-swap=\"message,member\" hx-swap=\"beforeend\">";
+  const chat::Seq oldest = history.events.empty() ? last_seq + 1 : history.events.front().seq;
+  append_list_top(body, *room, history.has_more, oldest, title);
+  body += messages;
+  body +=
+      "</section><div id=\"stream-inbox\" hidden "
+      "sse-swap=\"edit,delete,reaction,preview,typing,read,reset\" hx-swap=\"none\"></div>"
+      "</div><div id=\"typing\" aria-live=\"polite\"></div>";
+  if (member && room->kind == chat::RoomKind::group &&
+      room->visibility == chat::Visibility::private_room) {
+    body +=
+        "<div id=\"invite-panel\" class=\"panel\" hidden><label for=\"invite-link\">Invite link: "
+        "anyone who opens it joins this room. It works once and expires in 30 days.</label>"
+        "<div class=\"row\"><input id=\"invite-link\" readonly><button type=\"button\" "
+        "id=\"invite-copy\">Copy</button><button type=\"button\" id=\"invite-close\" "
+        "aria-label=\"Close\">&#10005;</button></div></div>";
+  }
+  body += "<form id=\"composer\" method=\"post\" hx-swap=\"none\"";
+  attr(body, "action", "/rooms/" + room->id + "/messages");
+  attr(body, "hx-post", "/rooms/" + room->id + "/messages");
+  body += "><label for=\"composer-text\" class=\"sr-only\">";
+  escaped(body, "Message " + title);
+  body += "</label><textarea id=\"composer-text\" name=\"text\" rows=\"1\" required";
+  std::string placeholder =
+      room->kind == chat::RoomKind::group ? "Message #" + title : "Message " + title;
+  if (!member) placeholder += " (sending joins the room)";
+  attr(body, "placeholder", placeholder);
+  attr(body, "maxlength", std::to_string(s.options.limits.max_msg_bytes));
+  body +=
+      "></textarea><input type=\"hidden\" name=\"client_id\"><button type=\"submit\" "
+      "class=\"send\" aria-label=\"Send\"><span aria-hidden=\"true\">&#10148;</span></button>"
+      "<p id=\"composer-error\" role=\"alert\" class=\"error\" hidden></p></form></main></div>";
+  body +=
+      "<aside id=\"members\" aria-labelledby=\"members-heading\" hx-trigger=\"every 30s, "
+      "parley-members\" "
+      "hx-swap=\"innerHTML\"";
+  attr(body, "hx-get", "/rooms/" + room->id + "/members");
+  body += '>';
+  append_members(body, web, *members, me);
+  body += "</aside></div>";
+  append_new_room_dialog(body);
+  co_return html_response(c.req, page(web, title, &me, body));
+}
+
+}  // namespace
+
+void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
+  out.push_back({bh::verb::get, "/", rest::Access::page,
+                 [web](rest::Context& c) -> asio::awaitable<rest::Response> {
+                   auto& s = web->s;
+                   const chat::UserRef& me = c.who->user;
+                   auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
+                       [&](auto cb) { s.store.list_rooms(me.id, cb); });
+                   if (!rooms) co_return error_text(c.req, rooms.error());
+                   // The list is newest activity first: the newest room the user can see.
+                   if (!rooms->empty())
+                     co_return see_other(c.req, "/rooms/" + rooms->front().room.id);
+                   std::string body = "<div id=\"app\">";
+                   append_sidebar(body, *rooms, "", me);
+                   body += "<div id=\"main\">";
+                   append_topbar(body, nullptr, "parley", false);
+                   body +=
+                       "<main id=\"room\" class=\"empty-state\"><h2>No rooms yet</h2><p>Start "
+                       "one: public for everyone, or private for the people you invite.</p>"
+                       "<button type=\"button\" class=\"primary open-new-room\">New room</button>"
+                       "</main></div></div>";
+                   append_new_room_dialog(body);
+                   co_return html_response(c.req, page(*web, "Welcome", &me, body));
+                 }});
+
+  out.push_back({bh::verb::get, "/rooms/{id}", rest::Access::page,
+                 [web](rest::Context& c) -> asio::awaitable<rest::Response> {
+                   co_return co_await room_page(*web, c, c.params["id"]);
+                 }});
+
+  // Older messages for the scrollback sentinel: the page before `before`.
+  out.push_back(
+      {bh::verb::get, "/rooms/{id}/history", rest::Access::page,
+       [web](rest::Context& c) -> asio::awaitable<rest::Response> {
+         auto& s = web->s;
+         auto room = co_await web->chat.viewable_room(*c.who, c.params["id"]);
+         if (!room) co_return error_text(c.req, room.error());
+         chat::Seq before = 0;
+         {
+           auto v = c.query("before");
+           auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), before);
+           if (ec != std::errc() || p != v.data() + v.size() || before < 1) {
+             co_return text_response(c.req, bh::status::bad_request, "before must be a seq");
+           }
+         }
+         const store::HistoryQuery q{room->id, before, std::nullopt,
+                                     s.options.limits.history_default};
+         auto log = co_await log_page(*web, q);
+         if (!log) co_return error_text(c.req, log.error());
+         const auto& [history, messages] = *log;
+         std::string out;
+         const chat::Seq oldest = history.events.empty() ? before : history.events.front().seq;
+         const std::string title = room->kind == chat::RoomKind::direct
+                                       ? direct_room_title(*room, c.who->user)
+                                       : room->name;
+         append_list_top(out, *room, history.has_more, oldest, title);
+         out += messages;
+         co_return html_response(c.req, std::move(out));
+       }});
+
+  out.push_back({bh::verb::get, "/rooms/{id}/members", rest::Access::page,
+                 [web](rest::Context& c) -> asio::awaitable<rest::Response> {
+                   auto room = co_await web->chat.viewable_room(*c.who, c.params["id"]);
+                   if (!room) co_return error_text(c.req, room.error());
+                   auto members = co_await store_call<std::vector<chat::Member>>(
+                       [&](auto cb) { web->s.store.list_members(room->id, cb); });
+                   if (!members) co_return error_text(c.req, members.error());
+                   std::string out;
+                   append_members(out, *web, *members, c.who->user);
+                   co_return html_response(c.req, std::move(out));
+                 }});
+
+  // The direct room with a user, created on the first visit from either side.
+  out.push_back({bh::verb::get, "/dm/{user_id}", rest::Access::page,
+                 [web](rest::Context& c) -> asio::awaitable<rest::Response> {
+                   auto& s = web->s;
+                   const std::string other_id = c.params["user_id"];
+                   if (other_id == c.who->user.id || !chat::is_valid_id(other_id)) {
+                     co_return not_found_page(*web, c.req, c.who->user);
+                   }
+                   auto other = co_await store_call<chat::User>(
+                       [&](auto cb) { s.store.get_user(other_id, cb); });
+                   if (!other) co_return not_found_page(*web, c.req, c.who->user);
+                   auto me = co_await store_call<chat::User>(
+                       [&](auto cb) { s.store.get_user(c.who->user.id, cb); });
+                   if (!me) co_return error_text(c.req, me.error());
+                   auto room = co_await store_call<chat::Room>(
+                       [&](auto cb) { s.store.direct_room(me->ref(), other->ref(), cb); });
+                   if (!room) co_return error_text(c.req, room.error());
+                   co_return see_other(c.req, "/rooms/" + room->id);
+                 }});
+}
+
+}  // namespace parley::web

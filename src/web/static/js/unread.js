@@ -1,0 +1,156 @@
+// Unread counts. The open room: while the tab is hidden, new events raise the tab
+// title to `[n] Room — parley` and badge the favicon; viewing the room marks it read
+// and clears both. Other rooms: badges in the sidebar, kept by the page's own stream
+// GET /events (a snapshot of every member room's last and read seq, then a tick per
+// stored event and a note when the user's read marker moves, from any tab).
+// Unread = last seq - read seq, as the API counts it.
+(function () {
+  'use strict';
+  var P = window.parley;
+  var room = P.room();
+  var current = P.roomId();
+  var title = room && room.dataset.roomName ? room.dataset.roomName : document.title.replace(/ — parley$/, '');
+  var icon = document.querySelector('link[rel=icon]');
+  var plainIcon = icon ? icon.href : '';
+  var badgedFor = 0;
+  var state = new Map();  // room id -> { last, read }
+  var marking = null;
+
+  function member() { return room && room.dataset.member === 'true'; }
+  function lastSeq() { return Number(room ? room.dataset.lastSeq || 0 : 0); }
+  function readSeq() { return Number(room ? room.dataset.readSeq || 0 : 0); }
+
+  function badgedIcon(n) {
+    var c = document.createElement('canvas');
+    c.width = c.height = 64;
+    var g = c.getContext('2d');
+    g.fillStyle = '#4f46e5';
+    g.beginPath();
+    g.roundRect(0, 0, 64, 64, 14);
+    g.fill();
+    g.fillStyle = '#ffffff';
+    g.beginPath();
+    g.roundRect(14, 14, 34, 26, 6);
+    g.fill();
+    g.beginPath();
+    g.arc(46, 18, 18, 0, 2 * Math.PI);
+    g.fillStyle = '#dc2626';
+    g.fill();
+    g.fillStyle = '#ffffff';
+    g.font = 'bold 22px sans-serif';
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.fillText(n > 9 ? '9+' : String(n), 46, 19);
+    return c.toDataURL('image/png');
+  }
+
+  function paintTitle() {
+    var n = document.hidden && member() ? Math.max(0, lastSeq() - readSeq()) : 0;
+    document.title = (n > 0 ? '[' + n + '] ' : '') + title + ' — parley';
+    if (!icon || n === badgedFor) return;
+    badgedFor = n;
+    icon.href = n > 0 ? badgedIcon(n) : plainIcon;
+    icon.type = n > 0 ? 'image/png' : 'image/svg+xml';
+  }
+
+  // Viewing the room reads it: the marker moves to the last seq shown.
+  function markRead() {
+    if (!member() || document.hidden || marking) return;
+    var seq = lastSeq();
+    if (seq <= readSeq()) { paintTitle(); return; }
+    room.dataset.readSeq = String(seq);
+    paintTitle();
+    marking = setTimeout(function () {
+      marking = null;
+      P.post('/rooms/' + current + '/read', { seq: String(seq) }).catch(function () {});
+      if (lastSeq() > seq) markRead();
+    }, 300);
+  }
+
+  function paintBadge(id) {
+    var s = state.get(id);
+    document.querySelectorAll('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"] .badge')
+      .forEach(function (b) {
+        var n = s && id !== current ? Math.max(0, s.last - s.read) : 0;
+        b.textContent = n > 0 ? String(n) : '';
+        b.closest('a').setAttribute('aria-label',
+          b.closest('a').querySelector('.name').textContent + (n > 0 ? ', ' + n + ' unread' : ''));
+      });
+  }
+
+  // A room that turned up while the page was open (a first direct message).
+  function addRoom(id) {
+    if (document.querySelector('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"]')) return;
+    fetch('/api/rooms/' + encodeURIComponent(id), { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (env) {
+        if (!env || !env.data) return;
+        var r = env.data;
+        var me = document.body.dataset.userName || '';
+        var name = r.name;
+        if (r.kind === 'direct') {
+          if (name.indexOf(me + ' & ') === 0) name = name.slice(me.length + 3);
+          else if (name.slice(-(me.length + 3)) === ' & ' + me) name = name.slice(0, -(me.length + 3));
+        }
+        var list = document.getElementById(r.kind === 'direct' ? 'dm-list' : 'room-list');
+        if (!list) return;
+        list.querySelector('li.empty')?.remove();
+        var li = document.createElement('li');
+        var a = document.createElement('a');
+        a.className = 'room-link' + (r.kind === 'direct' ? ' dm' : '');
+        a.href = '/rooms/' + r.id;
+        a.dataset.room = r.id;
+        var sigil = document.createElement('span');
+        sigil.className = 'sigil';
+        sigil.setAttribute('aria-hidden', 'true');
+        sigil.textContent = r.kind === 'direct' ? '@' : '#';
+        var n = document.createElement('span');
+        n.className = 'name';
+        n.textContent = name;
+        var badge = document.createElement('span');
+        badge.className = 'badge';
+        a.append(sigil, n, badge);
+        li.appendChild(a);
+        list.prepend(li);
+        paintBadge(r.id);
+      });
+  }
+
+  function connect() {
+    var es = new EventSource('/events');
+    es.addEventListener('rooms', function (e) {
+      JSON.parse(e.data).forEach(function (r) {
+        state.set(r.room, { last: r.last_seq, read: r.read_seq });
+        paintBadge(r.room);
+      });
+    });
+    es.addEventListener('tick', function (e) {
+      var t = JSON.parse(e.data);
+      var s = state.get(t.room) || { last: 0, read: t.seq - 1 };
+      s.last = Math.max(s.last, t.seq);
+      if (t.own) s.read = Math.max(s.read, t.seq);
+      state.set(t.room, s);
+      paintBadge(t.room);
+    });
+    es.addEventListener('read', function (e) {
+      var t = JSON.parse(e.data);
+      var s = state.get(t.room);
+      if (s) { s.read = Math.max(s.read, t.seq); paintBadge(t.room); }
+      if (t.room === current && room) {
+        room.dataset.readSeq = String(Math.max(readSeq(), t.seq));
+        paintTitle();
+      }
+    });
+    es.addEventListener('room', function (e) { addRoom(JSON.parse(e.data).room); });
+  }
+
+  document.addEventListener('parley:event', function () { markRead(); paintTitle(); });
+  document.addEventListener('parley:unread', paintTitle);
+  document.addEventListener('visibilitychange', function () { markRead(); paintTitle(); });
+  window.addEventListener('focus', markRead);
+  document.addEventListener('DOMContentLoaded', function () {
+    markRead();
+    paintTitle();
+    connect();
+  });
+})();

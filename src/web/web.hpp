@@ -1,0 +1,27 @@
+#pragma once
+// What every page handler of web/ shares: the chat service, its services and the
+// static files. Built once by page_routes(); handlers hold it by shared_ptr.
+#include <memory>
+#include <vector>
+
+#include "transport/chat_service.hpp"
+#include "transport/rest/rest.hpp"
+#include "web/static_files.hpp"
+
+namespace parley::web {
+
+struct Web {
+  transport::ChatService& chat;
+  transport::Services& s;
+  StaticFiles assets;
+};
+
+using WebPtr = std::shared_ptr<const Web>;
+
+// Each file of web/ adds its routes.
+void add_login_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
+void add_room_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
+void add_form_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
+void add_invite_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
+
+}  // namespace parley::web

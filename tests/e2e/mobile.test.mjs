@@ -1,0 +1,81 @@
+// The layout on a phone (390×844, touch): the room fills the screen, the sidebar
+// slides in from the menu button, and one can chat with taps only.
+import assert from 'node:assert/strict';
+import {
+  composer, createRoom, inViewport, openRoom, sendMessage, suite, unique, until, waitForTexts,
+} from './lib/browser.mjs';
+
+const s = suite();
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+const sidebarOpen = (page) => page.evaluate(() => document.body.classList.contains('sidebar-open'));
+
+async function sidebarShown(page) {
+  const nav = page.locator('nav#sidebar');
+  return (await nav.isVisible()) && (await inViewport(page, nav));
+}
+
+// Nothing sticks out sideways: no horizontal scrolling.
+async function assertFitsWidth(page, what) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `${what}: the page is ${width} px wide, more than the 390 px screen`);
+}
+
+// Wholly inside the screen (once any slide-in has finished).
+function assertOnScreen(page, locator, what) {
+  return until(`${what} to lie inside the 390×844 screen`, () => locator.boundingBox(),
+    (box) => box && box.x >= -0.5 && box.y >= -0.5 && box.x + box.width <= 390.5 && box.y + box.height <= 844.5);
+}
+
+s.test('mobile_layout_works_at_390x844', async (t) => {
+  const phone = await t.user('pocket', PHONE);
+  const bob = await t.user('bob');
+  const page = phone.page;
+  const room = unique('mobile');
+  const roomId = await createRoom(page, room); // through the menu: the sidebar is hidden
+  await openRoom(bob.page, t.url, roomId);
+
+  // The room, full width; the sidebar tucked away behind the menu button.
+  await until('the sidebar to be closed on the room page', async () => !(await sidebarOpen(page)) && !(await sidebarShown(page)));
+  await assertOnScreen(page, page.locator('button#menu-toggle'), 'button#menu-toggle');
+  await assertOnScreen(page, page.locator('h1#room-name'), 'the room name');
+  await assertOnScreen(page, composer(page), 'the composer');
+  const send = page.locator('form#composer button[type=submit]');
+  await assertOnScreen(page, send, 'the send button of the composer');
+  const list = await page.locator('section#messages').boundingBox();
+  assert.ok(list && list.width >= 360, `#messages uses the screen's width: ${JSON.stringify(list)}`);
+  await assertFitsWidth(page, 'the room');
+
+  // Chat with taps: type, tap send; bob's answer arrives live.
+  await composer(page).tap();
+  await composer(page).fill('sent from a phone');
+  await send.tap();
+  await waitForTexts(page, ['sent from a phone']);
+  await until('the composer to clear', () => composer(page).inputValue(), (v) => v === '');
+  await waitForTexts(bob.page, ['sent from a phone']);
+  await sendMessage(bob.page, 'a long answer from a desktop, long enough to need more than one line on a phone screen');
+  await waitForTexts(page, ['a long answer from a desktop, long enough to need more than one line on a phone screen']);
+  await assertFitsWidth(page, 'with a long message');
+  const last = page.locator('#messages article.msg').last();
+  await until('the newest message to be in view', () => inViewport(page, last));
+
+  // The menu button opens the sidebar over the room; the room's link takes you back.
+  await page.locator('button#menu-toggle').tap();
+  await until('body.sidebar-open after tapping the menu', () => sidebarOpen(page));
+  const link = page.locator(`nav#sidebar a.room-link[data-room="${roomId}"]`);
+  await assertOnScreen(page, link, 'the room link in the open sidebar');
+  await link.tap();
+  await until('the sidebar to close after choosing the room', async () =>
+    !(await sidebarOpen(page)) && !(await sidebarShown(page)));
+  await composer(page).waitFor({ state: 'visible' });
+  await assertFitsWidth(page, 'back in the room');
+});
+
+s.test('desktop_layout_shows_the_sidebar_without_a_menu_button', async (t) => {
+  const u = await t.user('desk');
+  const page = u.page;
+  await createRoom(page, unique('desk'));
+  assert.equal(await page.locator('button#menu-toggle').isVisible(), false, 'no menu button above 480 px');
+  assert.ok(await sidebarShown(page), 'the sidebar is shown beside the room');
+  assert.ok(await inViewport(page, page.locator('section#messages')), 'the messages are shown');
+});

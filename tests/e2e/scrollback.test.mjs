@@ -1,0 +1,52 @@
+// A room with 120 messages opens on the newest; scrolling up to the top loads the
+// older ones until all 120 are shown, each once, in order.
+import assert from 'node:assert/strict';
+import {
+  api, apiGuest, assertExactly, createRoom, inViewport, messages, openRoom, suite, unique, until, WAIT_MS,
+} from './lib/browser.mjs';
+
+const s = suite();
+const N = 120;
+const label = (i) => `scroll ${String(i).padStart(3, '0')}`;
+
+s.test('scrollback_to_the_top_shows_all_120_messages_once', async (t) => {
+  const reader = await t.user('reader');
+  const roomId = await createRoom(reader.page, unique('history'));
+
+  // Someone else wrote the history, through the API.
+  const writer = await apiGuest(t.url, 'writer');
+  for (let i = 1; i <= N; i++) {
+    const res = await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text: label(i) } });
+    assert.equal(res.status, 201, `post ${label(i)}: ${res.text}`);
+  }
+  const expected = Array.from({ length: N }, (_, i) => label(i + 1));
+
+  await openRoom(reader.page, t.url, roomId);
+  const page = reader.page;
+  const first = await messages(page);
+  assert.ok(first.length > 0 && first.length < N,
+    `the room opens on a page of recent messages, not all ${N} (got ${first.length})`);
+  assert.equal(first[first.length - 1].text, label(N), 'the newest message is last');
+  assert.ok(await inViewport(page, page.locator(`#m-${first[first.length - 1].seq}`)),
+    'the room opens scrolled to the newest message');
+  assert.equal(await page.locator('#scrollback-sentinel').count(), 1, '#scrollback-sentinel is on the page');
+
+  // Scroll up with the mouse wheel over the messages, as far as it goes, until no
+  // more arrive. Each round waits for older messages to be added (never a sleep).
+  const box = await page.locator('#messages').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+  let count = first.length;
+  const deadline = Date.now() + 6 * WAIT_MS;
+  while (count < N) {
+    assert.ok(Date.now() < deadline, `scrolling up loaded ${count} of ${N} messages`);
+    await page.mouse.wheel(0, -20_000);
+    count = (await until(`older messages to load after scrolling to the top (${count} of ${N} shown)`,
+      () => page.locator('#messages article.msg').count(), (n) => n > count || n >= N));
+  }
+
+  const ms = await assertExactly(page, expected, 'reader');
+  assert.equal(new Set(ms.map((m) => m.id)).size, N, 'each message once');
+  // And the top of the room is reached: the oldest message is in view.
+  await page.mouse.wheel(0, -20_000);
+  await until('the oldest message to be in view at the top', () => inViewport(page, page.locator(`#m-${ms[0].seq}`)));
+});

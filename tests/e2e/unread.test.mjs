@@ -1,0 +1,84 @@
+// Unread messages: a hidden page counts them in its title and favicon and clears
+// both when viewed again; the sidebar counts those of the other rooms.
+import assert from 'node:assert/strict';
+import {
+  apiFetch, createRoom, openRoom, openRoomFromSidebar, sendMessage, setHidden, suite, unique, until,
+  waitForTexts,
+} from './lib/browser.mjs';
+
+const s = suite();
+
+const icon = (page) => page.evaluate(() => document.querySelector('link[rel~="icon"]')?.href ?? null);
+
+s.test('hidden_page_shows_unread_count_in_title_and_favicon', async (t) => {
+  const alice = await t.user('alice');
+  const bob = await t.user('bob', { hideable: true });
+  const room = unique('unread');
+  const roomId = await createRoom(alice.page, room);
+  await openRoom(bob.page, t.url, roomId);
+  const page = bob.page;
+  const plainTitle = `${room} — parley`;
+
+  // Bob takes part (sending joins the room), then reads alice's answer.
+  await sendMessage(page, 'bob is here');
+  await sendMessage(alice.page, 'seen while looking');
+  await waitForTexts(page, ['seen while looking']);
+  assert.equal(await page.title(), plainTitle, 'a visible page has no unread count in its title');
+  const plainIcon = await icon(page);
+  assert.ok(plainIcon, 'the page has a link[rel=icon]');
+
+  await setHidden(page, true);
+  await sendMessage(alice.page, 'unread one');
+  await until('bob\'s hidden page title to count 1 unread', () => page.title(), (v) => v === `[1] ${plainTitle}`);
+  await sendMessage(alice.page, 'unread two');
+  await until('bob\'s hidden page title to count 2 unread', () => page.title(), (v) => v === `[2] ${plainTitle}`);
+  const badged = await until('the favicon to change to a badged one', () => icon(page), (v) => v && v !== plainIcon);
+  // The badged icon is an image.
+  if (badged.startsWith('data:')) {
+    assert.match(badged, /^data:image\//, 'the badged favicon is an image');
+  } else if (!badged.startsWith('blob:')) {
+    const res = await page.request.get(badged);
+    assert.equal(res.status(), 200, `GET ${badged}`);
+    assert.match(res.headers()['content-type'] || '', /^image\//, `the content-type of ${badged}`);
+  }
+
+  await setHidden(page, false);
+  await until('the title to clear when the room is viewed', () => page.title(), (v) => v === plainTitle);
+  await until('the favicon to go back to the plain one', () => icon(page), (v) => v === plainIcon);
+
+  // Viewed: new messages are read at once.
+  await sendMessage(alice.page, 'seen at once');
+  await waitForTexts(page, ['seen at once']);
+  assert.equal(await page.title(), plainTitle);
+  assert.equal(await icon(page), plainIcon);
+});
+
+s.test('sidebar_badge_counts_unread_in_other_rooms', async (t) => {
+  const alice = await t.user('alice');
+  const bob = await t.user('bob');
+  const here = await createRoom(alice.page, unique('here'));
+  const elsewhere = await createRoom(alice.page, unique('elsewhere'));
+  // Bob is a member of both (the JSON API, as the page's own script would call it).
+  await openRoom(bob.page, t.url, here);
+  for (const id of [here, elsewhere]) {
+    const res = await apiFetch(bob.page, 'POST', `/api/rooms/${id}/join`);
+    assert.equal(res.status, 204, `bob joins ${id}: ${JSON.stringify(res)}`);
+  }
+  await openRoom(bob.page, t.url, here);
+  const badge = bob.page.locator(`nav#sidebar a.room-link[data-room="${elsewhere}"] span.badge`);
+  const badgeText = async () => ((await badge.count()) === 0 ? '' : ((await badge.textContent()) || '').trim());
+  assert.equal(await badgeText(), '', 'no unread badge before any message');
+
+  // alice is in "elsewhere" (she created it last).
+  await sendMessage(alice.page, 'over here 1');
+  await sendMessage(alice.page, 'over here 2');
+  await until('bob\'s sidebar badge for the other room to read 2', badgeText, (v) => v === '2');
+  const current = bob.page.locator(`nav#sidebar a.room-link[data-room="${here}"]`);
+  assert.equal(await current.getAttribute('aria-current'), 'page', 'the open room\'s link is aria-current=page');
+
+  await openRoomFromSidebar(bob.page, elsewhere);
+  await waitForTexts(bob.page, ['over here 1', 'over here 2']);
+  await until('the badge to clear once the room is open', badgeText, (v) => v === '');
+  assert.equal(
+    await bob.page.locator(`nav#sidebar a.room-link[data-room="${elsewhere}"]`).getAttribute('aria-current'), 'page');
+});

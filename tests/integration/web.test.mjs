@@ -1,0 +1,171 @@
+// The web app's server side: static files, the page forms (cookie session, CSRF),
+// invite links, and the page's own stream /events. The pages in a browser are
+// tests/e2e's.
+import assert from 'node:assert/strict';
+import { after, before, test } from './lib/test.mjs';
+import { startServer } from './lib/server.mjs';
+import { clientFor, httpRequest, openSse, unique } from './lib/client.mjs';
+
+let srv;
+before(async () => {
+  srv = await startServer();
+});
+after(async () => {
+  await srv?.close();
+});
+
+const form = (fields) => new URLSearchParams(fields).toString();
+
+// Signs in through the guest form, as a browser would; returns the Cookie header.
+async function browserGuest(name) {
+  const res = await httpRequest(`${srv.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.url },
+    body: form({ name }),
+  });
+  assert.equal(res.status, 303, `POST /login: ${res.status} ${res.text.slice(0, 200)}`);
+  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  assert.match(cookie, /^parley_session=/);
+  return cookie;
+}
+
+function pagePost(path, cookie, fields, headers = {}) {
+  return httpRequest(`${srv.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: srv.url,
+      cookie,
+      'hx-request': 'true',
+      ...headers,
+    },
+    body: form(fields),
+  });
+}
+
+test('static files are served with their type, versioned caching and no way out of the directory', async () => {
+  const page = await httpRequest(`${srv.url}/login`);
+  const css = /href="(\/static\/css\/app\.css\?v=[0-9a-f]+)"/.exec(page.text);
+  assert.ok(css, 'the login page links the stylesheet with a version');
+  const res = await httpRequest(srv.url + css[1]);
+  assert.equal(res.status, 200);
+  assert.match(String(res.headers['content-type']), /^text\/css/);
+  assert.match(String(res.headers['cache-control']), /immutable/);
+  const unversioned = await httpRequest(`${srv.url}/static/vendor/htmx.min.js`);
+  assert.equal(unversioned.status, 200, 'htmx is copied from its npm package');
+  assert.match(String(unversioned.headers['content-type']), /^text\/javascript/);
+  assert.equal(unversioned.headers['cache-control'], 'no-cache');
+  const again = await httpRequest(`${srv.url}/static/vendor/htmx.min.js`, {
+    headers: { 'if-none-match': unversioned.headers.etag },
+  });
+  assert.equal(again.status, 304);
+  for (const p of ['/static/..%2F..%2Fetc%2Fpasswd', '/static/css/../../parley', '/static/nope.css']) {
+    const r = await httpRequest(srv.url + p);
+    assert.equal(r.status, 404, `${p}: ${r.status}`);
+  }
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+});
+
+test('the composer posts a form and the message arrives on the room stream as HTML', async () => {
+  const cookie = await browserGuest('Former');
+  const created = await pagePost('/rooms', cookie, { name: unique('web'), visibility: 'public' });
+  assert.equal(created.status, 303, `POST /rooms: ${created.status} ${created.text}`);
+  const room = String(created.headers.location).split('/').pop();
+  const sse = await openSse(srv.url, `/rooms/${room}/events`, { headers: { cookie }, since: 0 });
+  try {
+    const res = await pagePost(`/rooms/${room}/messages`, cookie, { text: 'hi <b>there</b> **you**' });
+    assert.equal(res.status, 204, `post: ${res.status} ${res.text}`);
+    const msg = await sse.next((r) => r.event === 'message', undefined, 'the message');
+    assert.match(msg.data, /<article class="msg"/);
+    assert.match(msg.data, /&lt;b&gt;there&lt;\/b&gt;/, 'raw HTML is shown as text');
+    assert.match(msg.data, /<strong>you<\/strong>/);
+    const edit = await pagePost(`/rooms/${room}/messages/${msg.id}/edit`, cookie, { text: 'edited' });
+    assert.equal(edit.status, 204);
+    const e = await sse.next((r) => r.event === 'edit', undefined, 'the edit');
+    assert.match(e.data, new RegExp(`data-target="${msg.id}"`));
+  } finally {
+    sse.close();
+  }
+  const page = await httpRequest(`${srv.url}/rooms/${room}`, { headers: { cookie } });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /class="edited"/, 'the page renders the message as it is now');
+  assert.match(page.text, /<section id="messages" aria-live="polite"/);
+});
+
+test('a page post from another origin is refused', async () => {
+  const cookie = await browserGuest('Victim');
+  const res = await pagePost('/rooms', cookie, { name: 'csrf' }, { origin: 'http://evil.example' });
+  assert.equal(res.status, 403);
+});
+
+test('an invite link lets one person into a private room, once', async () => {
+  const owner = await browserGuest('Owner');
+  const created = await pagePost('/rooms', owner, { name: unique('secret'), visibility: 'private' });
+  const room = String(created.headers.location).split('/').pop();
+  const inv = await pagePost(`/rooms/${room}/invites`, owner, {});
+  assert.equal(inv.status, 201, `invite: ${inv.status} ${inv.text}`);
+  const path = new URL(inv.text).pathname;
+  assert.match(path, /^\/invite\/[A-Za-z0-9_-]+$/);
+
+  const anonymous = await httpRequest(srv.url + path);
+  assert.equal(anonymous.status, 303);
+  assert.equal(anonymous.headers.location, `/login?next=${path}`);
+
+  const guest = await browserGuest('Invited');
+  const before = await httpRequest(`${srv.url}/rooms/${room}`, { headers: { cookie: guest } });
+  assert.equal(before.status, 404, 'a private room is hidden before the invite');
+  const used = await httpRequest(srv.url + path, { headers: { cookie: guest } });
+  assert.equal(used.status, 303);
+  assert.equal(used.headers.location, `/rooms/${room}`);
+  const inside = await httpRequest(`${srv.url}/rooms/${room}`, { headers: { cookie: guest } });
+  assert.equal(inside.status, 200);
+
+  const late = await browserGuest('Late');
+  const refused = await httpRequest(srv.url + path, { headers: { cookie: late } });
+  assert.equal(refused.status, 404, 'used up');
+});
+
+test('/events gives a snapshot of the member rooms, then ticks and own read markers', async () => {
+  const c = clientFor(srv);
+  const cookie = await browserGuest('Feeder');
+  const created = await pagePost('/rooms', cookie, { name: unique('feed'), visibility: 'public' });
+  const room = String(created.headers.location).split('/').pop();
+  const other = await c.guest('Poster');
+  const sse = await openSse(srv.url, '/events', { headers: { cookie } });
+  try {
+    const snap = await sse.next((r) => r.event === 'rooms', undefined, 'the snapshot');
+    const mine = snap.json.find((r) => r.room === room);
+    assert.ok(mine, `the room is in the snapshot: ${snap.data}`);
+    const msg = await c.post(other.token, room, 'for the badge');
+    // Posting joined the public room first: that is a tick too, then the message.
+    const tick = await sse.next((r) => r.event === 'tick' && r.json.seq === msg.seq, undefined, 'a tick');
+    assert.equal(tick.json.room, room);
+    assert.equal(tick.json.own, false);
+    const read = await pagePost(`/rooms/${room}/read`, cookie, { seq: String(msg.seq) });
+    assert.equal(read.status, 204);
+    const moved = await sse.next((r) => r.event === 'read' && r.json.room === room, undefined, 'read');
+    assert.equal(moved.json.seq, msg.seq);
+  } finally {
+    sse.close();
+  }
+});
+
+test('password accounts register and sign in through the login page', async () => {
+  const name = unique('pw').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 30);
+  const post = (action, password) => httpRequest(`${srv.url}/login/password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: srv.url },
+    body: form({ username: name, password, action }),
+  });
+  const reg = await post('register', 'correct horse');
+  assert.equal(reg.status, 303, `register: ${reg.status} ${reg.text.slice(0, 300)}`);
+  const again = await post('register', 'correct horse');
+  assert.equal(again.status, 409);
+  assert.match(again.text, /role="alert"/);
+  const wrong = await post('login', 'wrong password');
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.text, /Wrong username or password/);
+  const ok = await post('login', 'correct horse');
+  assert.equal(ok.status, 303);
+  assert.match(String(ok.headers['set-cookie']), /parley_session=/);
+});

@@ -40,7 +40,8 @@ std::string Histogram::encode() const {
   char buf[48];
   for (int i = 0; i < k_buckets; ++i) {
     if (!counts_[i]) continue;
-    int n = std::snprintf(buf, sizeof buf, "%d:%llu,", i, static_cast<unsigned long long>(counts_[i]));
+    int n =
+        std::snprintf(buf, sizeof buf, "%d:%llu,", i, static_cast<unsigned long long>(counts_[i]));
     out.append(buf, n);
   }
   out += ';';
@@ -87,11 +88,12 @@ HttpResult http_request(const std::string& host, int port, const std::string& me
     ::close(fd);
     return r;
   }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+  std::string req =
+      method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
   if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
   if (!body.empty() || method == "POST") {
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n";
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   req += "\r\n";
   req += body;

@@ -64,8 +64,7 @@ struct HttpResult {
 };
 // One request on a fresh connection (Connection: close). status 0: transport error.
 HttpResult http_request(const std::string& host, int port, const std::string& method,
-                        const std::string& path, const std::string& body,
-                        const std::string& token);
+                        const std::string& path, const std::string& body, const std::string& token);
 
 // The string value of the first "key":"..." in a JSON text ("" if absent).
 std::string json_string(std::string_view json, std::string_view key);

@@ -54,9 +54,9 @@ struct Options {
   int conns = 1000;
   int rooms = 1;
   int size = 100;
-  int workers = 0;     // 0: one per 9,000 connections
-  int publishers = 0;  // 0: a default per target
-  int window = 8;      // ingest: sends in flight per connection
+  int workers = 0;                 // 0: one per 9,000 connections
+  int publishers = 0;              // 0: a default per target
+  int window = 8;                  // ingest: sends in flight per connection
   std::vector<double> rates{100};  // messages/s per room
   double duration = 5;
   double drain = 5;
@@ -72,7 +72,8 @@ struct Options {
 };
 
 [[noreturn]] void usage(const char* msg) {
-  std::fprintf(stderr, "parley-load: %s\n(see the comment at the top of bench/load/main.cpp)\n", msg);
+  std::fprintf(stderr, "parley-load: %s\n(see the comment at the top of bench/load/main.cpp)\n",
+               msg);
   std::exit(2);
 }
 
@@ -91,27 +92,48 @@ Options parse_args(int argc, char** argv) {
       if (i + 1 >= argc) usage(("missing value for --" + a).c_str());
       v = argv[++i];
     }
-    if (a == "mode") o.mode = v;
-    else if (a == "target") o.target = v;
-    else if (a == "transport") o.transport = v;
-    else if (a == "host") o.host = v;
-    else if (a == "port") o.port = std::stoi(v);
-    else if (a == "conns") o.conns = std::stoi(v);
-    else if (a == "rooms") o.rooms = std::stoi(v);
-    else if (a == "size") o.size = std::stoi(v);
-    else if (a == "workers") o.workers = std::stoi(v);
-    else if (a == "publishers") o.publishers = std::stoi(v);
-    else if (a == "window") o.window = std::stoi(v);
-    else if (a == "duration") o.duration = std::stod(v);
-    else if (a == "drain") o.drain = std::stod(v);
-    else if (a == "warmup") o.warmup = std::stod(v);
-    else if (a == "settle") o.settle = std::stod(v);
-    else if (a == "max-p99-ms") o.max_p99_ms = std::stod(v);
-    else if (a == "ramp") o.ramp = true;
-    else if (a == "retries") o.retries = std::stoi(v);
-    else if (a == "connect-parallel") o.connect_parallel = std::stoi(v);
-    else if (a == "out") o.out = v;
-    else if (a == "label") o.label = v;
+    if (a == "mode")
+      o.mode = v;
+    else if (a == "target")
+      o.target = v;
+    else if (a == "transport")
+      o.transport = v;
+    else if (a == "host")
+      o.host = v;
+    else if (a == "port")
+      o.port = std::stoi(v);
+    else if (a == "conns")
+      o.conns = std::stoi(v);
+    else if (a == "rooms")
+      o.rooms = std::stoi(v);
+    else if (a == "size")
+      o.size = std::stoi(v);
+    else if (a == "workers")
+      o.workers = std::stoi(v);
+    else if (a == "publishers")
+      o.publishers = std::stoi(v);
+    else if (a == "window")
+      o.window = std::stoi(v);
+    else if (a == "duration")
+      o.duration = std::stod(v);
+    else if (a == "drain")
+      o.drain = std::stod(v);
+    else if (a == "warmup")
+      o.warmup = std::stod(v);
+    else if (a == "settle")
+      o.settle = std::stod(v);
+    else if (a == "max-p99-ms")
+      o.max_p99_ms = std::stod(v);
+    else if (a == "ramp")
+      o.ramp = true;
+    else if (a == "retries")
+      o.retries = std::stoi(v);
+    else if (a == "connect-parallel")
+      o.connect_parallel = std::stoi(v);
+    else if (a == "out")
+      o.out = v;
+    else if (a == "label")
+      o.label = v;
     else if (a == "rates") {
       o.rates.clear();
       for (auto& r : split(v, ',')) o.rates.push_back(std::stod(r));
@@ -182,13 +204,15 @@ void make_payload(std::string& out, int size, std::uint32_t phase, std::uint32_t
   int n = std::snprintf(buf, sizeof buf, "@@P%u:%u:%llu:%llu;", phase, room,
                         static_cast<unsigned long long>(id), static_cast<unsigned long long>(ts));
   out.assign(buf, static_cast<std::size_t>(n));
-  if (static_cast<int>(out.size()) < size) out.append(static_cast<std::size_t>(size) - out.size(), 'x');
+  if (static_cast<int>(out.size()) < size)
+    out.append(static_cast<std::size_t>(size) - out.size(), 'x');
 }
 
 std::string sub_path(const Options& o, const Setup& s, int room) {
   if (o.target == "parley") {
     if (o.transport == "ws") return "/api/ws?token=" + s.sub_token;
-    return "/api/rooms/" + s.room_ids[static_cast<std::size_t>(room)] + "/events?token=" + s.sub_token;
+    return "/api/rooms/" + s.room_ids[static_cast<std::size_t>(room)] +
+           "/events?token=" + s.sub_token;
   }
   if (o.target == "nchan") return "/sub/" + s.room_ids[static_cast<std::size_t>(room)];
   return "/";
@@ -306,7 +330,8 @@ int worker_main(int ctl, int w, const Options& o, const Setup& s) {
     if (c.proto == Proto::ws) {
       if (!parley) return record(p, n, now);
       if (starts_with(p, n, R"({"type":"event")")) {
-        auto* q = static_cast<const char*>(memmem(p, std::min<std::size_t>(n, 200), ",\"seq\":", 7));
+        auto* q =
+            static_cast<const char*>(memmem(p, std::min<std::size_t>(n, 200), ",\"seq\":", 7));
         if (q) {
           q += 7;
           check_seq(c, static_cast<long long>(parse_u64(q, p + n)));
@@ -406,7 +431,8 @@ int worker_main(int ctl, int w, const Options& o, const Setup& s) {
       if (!reported && ready + failed == conns.size()) {
         reported = true;
         std::string r = "O " + std::to_string(ready) + " " + std::to_string(failed) + " ";
-        for (auto& [room, n] : room_ready) r += std::to_string(room) + ":" + std::to_string(n) + ",";
+        for (auto& [room, n] : room_ready)
+          r += std::to_string(room) + ":" + std::to_string(n) + ",";
         r += "\t" + first_error + "\n";
         write_all(ctl, r);
       }
@@ -423,7 +449,7 @@ struct PhasePub {
   std::uint64_t start = 0, end = 0;
   std::uint64_t sent = 0, acked = 0, errors = 0;
   std::vector<std::uint64_t> acked_room;
-  Histogram ack_lat;  // ingest: send -> ack
+  Histogram ack_lat;                        // ingest: send -> ack
   double server_cpu0 = 0, client_cpu0 = 0;  // CPU seconds at the start
 };
 
@@ -482,38 +508,39 @@ class Coordinator {
 
     std::uint64_t t0 = now_ns();
     for (auto& w : workers_) write_all(w.fd, "open\n");
-    run_until([&] {
-      for (auto& w : workers_)
-        if (!w.opened) return false;
-      return true;
-    }, 600);
+    run_until(
+        [&] {
+          for (auto& w : workers_)
+            if (!w.opened) return false;
+          return true;
+        },
+        600);
     double connect_s = static_cast<double>(now_ns() - t0) / 1e9;
     std::uint64_t ready = 0, failed = 0;
     for (auto& w : workers_) {
       ready += w.ready;
       failed += w.failed;
     }
-    std::fprintf(stderr, "[%s] %llu/%d subscribers ready in %.1f s (%llu failed)%s%s\n",
-                 o_.label.c_str(), static_cast<unsigned long long>(ready), o_.conns, connect_s,
-                 static_cast<unsigned long long>(failed), workers_[0].first_error.empty() ? "" : "; first error: ",
-                 workers_[0].first_error.c_str());
+    std::fprintf(
+        stderr, "[%s] %llu/%d subscribers ready in %.1f s (%llu failed)%s%s\n", o_.label.c_str(),
+        static_cast<unsigned long long>(ready), o_.conns, connect_s,
+        static_cast<unsigned long long>(failed),
+        workers_[0].first_error.empty() ? "" : "; first error: ", workers_[0].first_error.c_str());
     run_for(o_.settle);
     std::uint64_t rss_conn = rss_bytes(o_.server_pids);
     double per_conn = ready ? (static_cast<double>(rss_conn) - static_cast<double>(rss_base_)) /
                                   static_cast<double>(ready)
                             : 0;
 
-    std::string json = "{\"label\":\"" + o_.label + "\",\"mode\":\"" + o_.mode + "\",\"target\":\"" +
-                       o_.target + "\",\"transport\":\"" + o_.transport +
-                       "\",\"conns\":" + std::to_string(o_.conns) +
-                       ",\"rooms\":" + std::to_string(o_.rooms) +
-                       ",\"size\":" + std::to_string(o_.size) +
-                       ",\"workers\":" + std::to_string(o_.workers) +
-                       ",\"ready\":" + std::to_string(ready) + ",\"failed\":" + std::to_string(failed) +
-                       ",\"connect_s\":" + fmt(connect_s, 2) +
-                       ",\"rss_base_bytes\":" + std::to_string(rss_base_) +
-                       ",\"rss_bytes\":" + std::to_string(rss_conn) +
-                       ",\"rss_per_conn_bytes\":" + fmt(per_conn, 0);
+    std::string json =
+        "{\"label\":\"" + o_.label + "\",\"mode\":\"" + o_.mode + "\",\"target\":\"" + o_.target +
+        "\",\"transport\":\"" + o_.transport + "\",\"conns\":" + std::to_string(o_.conns) +
+        ",\"rooms\":" + std::to_string(o_.rooms) + ",\"size\":" + std::to_string(o_.size) +
+        ",\"workers\":" + std::to_string(o_.workers) + ",\"ready\":" + std::to_string(ready) +
+        ",\"failed\":" + std::to_string(failed) + ",\"connect_s\":" + fmt(connect_s, 2) +
+        ",\"rss_base_bytes\":" + std::to_string(rss_base_) +
+        ",\"rss_bytes\":" + std::to_string(rss_conn) +
+        ",\"rss_per_conn_bytes\":" + fmt(per_conn, 0);
     if (o_.mode == "idle") {
       std::fprintf(stderr, "[%s] idle: server RSS %.1f MB -> %.1f MB: %.0f bytes per connection\n",
                    o_.label.c_str(), rss_base_ / 1048576.0, rss_conn / 1048576.0, per_conn);
@@ -557,7 +584,8 @@ class Coordinator {
   bool setup() {
     if (o_.target == "parley") {
       auto guest = [&](const std::string& name) -> std::string {
-        auto r = http_request(o_.host, o_.port, "POST", "/api/guest", "{\"name\":\"" + name + "\"}", "");
+        auto r =
+            http_request(o_.host, o_.port, "POST", "/api/guest", "{\"name\":\"" + name + "\"}", "");
         if (r.status != 200 && r.status != 201) {
           std::fprintf(stderr, "guest login failed: %d %s\n", r.status, r.body.c_str());
           return "";
@@ -568,8 +596,9 @@ class Coordinator {
       s_.pub_token = guest("pub" + nonce_);
       if (s_.sub_token.empty() || s_.pub_token.empty()) return false;
       for (int i = 0; i < o_.rooms; ++i) {
-        auto r = http_request(o_.host, o_.port, "POST", "/api/rooms",
-                              "{\"name\":\"b" + nonce_ + "-" + std::to_string(i) + "\"}", s_.pub_token);
+        auto r =
+            http_request(o_.host, o_.port, "POST", "/api/rooms",
+                         "{\"name\":\"b" + nonce_ + "-" + std::to_string(i) + "\"}", s_.pub_token);
         std::string id = json_string(r.body, "id");
         if (id.empty()) {
           std::fprintf(stderr, "creating a room failed: %d %s\n", r.status, r.body.c_str());
@@ -578,7 +607,8 @@ class Coordinator {
         s_.room_ids.push_back(id);
       }
     } else {
-      for (int i = 0; i < o_.rooms; ++i) s_.room_ids.push_back("b" + nonce_ + "r" + std::to_string(i));
+      for (int i = 0; i < o_.rooms; ++i)
+        s_.room_ids.push_back("b" + nonce_ + "r" + std::to_string(i));
     }
     return true;
   }
@@ -724,13 +754,15 @@ class Coordinator {
     std::string path = o_.target == "parley" ? "/api/ws?token=" + s_.pub_token : "/";
     for (int i = 0; i < o_.publishers; ++i) pubs_.push_back(loop_->add_conn(p, i % o_.rooms, path));
     for (int id : pubs_) loop_->connect(loop_->conns()[static_cast<std::size_t>(id)], "127.0.0.1");
-    run_until([&] {
-      for (int id : pubs_) {
-        auto st = loop_->conns()[static_cast<std::size_t>(id)].state;
-        if (st != State::ready && st != State::closed) return false;
-      }
-      return true;
-    }, 30);
+    run_until(
+        [&] {
+          for (int id : pubs_) {
+            auto st = loop_->conns()[static_cast<std::size_t>(id)].state;
+            if (st != State::ready && st != State::closed) return false;
+          }
+          return true;
+        },
+        30);
   }
 
   void publish_one(PhasePub& ph, std::uint64_t n) {
@@ -753,9 +785,10 @@ class Coordinator {
       c.fifo.emplace_back(ts, 0);
     } else if (o_.target == "nchan") {
       if (++c.requests >= k_requests_per_pub_conn) retire(c);  // nginx: keepalive_requests 1000
-      frame_ = "POST /pub/" + rid + " HTTP/1.1\r\nHost: " + o_.host +
-               "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(payload_.size()) +
-               "\r\n\r\n" + payload_;
+      frame_ =
+          "POST /pub/" + rid + " HTTP/1.1\r\nHost: " + o_.host +
+          "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(payload_.size()) +
+          "\r\n\r\n" + payload_;
       c.fifo.emplace_back(ts, (static_cast<std::uint32_t>(ph.phase) << 20) | room);
     } else {
       ws_text(frame_, payload_);
@@ -789,7 +822,8 @@ class Coordinator {
       publishing_ = false;
     } else {
       double total = ph.rate * o_.rooms;
-      auto target = static_cast<std::uint64_t>(total * static_cast<double>(now - ph.start) / 1e9) + 1;
+      auto target =
+          static_cast<std::uint64_t>(total * static_cast<double>(now - ph.start) / 1e9) + 1;
       while (ph.sent < target) publish_one(ph, ph.sent);
     }
     for (int id : pubs_) loop_->flush(loop_->conns()[static_cast<std::size_t>(id)]);
@@ -797,7 +831,8 @@ class Coordinator {
   }
 
   void run_phase(int phase, double rate, double duration) {
-    if (phases_.size() <= static_cast<std::size_t>(phase)) phases_.resize(static_cast<std::size_t>(phase) + 1);
+    if (phases_.size() <= static_cast<std::size_t>(phase))
+      phases_.resize(static_cast<std::size_t>(phase) + 1);
     PhasePub& ph = phases_[static_cast<std::size_t>(phase)];
     ph.phase = phase;
     ph.rate = rate;
@@ -832,11 +867,13 @@ class Coordinator {
         w.replied = false;
         write_all(w.fd, "stats " + std::to_string(phase) + "\n");
       }
-      run_until([&] {
-        for (auto& w : workers_)
-          if (!w.replied) return false;
-        return true;
-      }, 30);
+      run_until(
+          [&] {
+            for (auto& w : workers_)
+              if (!w.replied) return false;
+            return true;
+          },
+          30);
       recv = gaps = dups = closed = errors = 0;
       hist.clear();
       for (auto& w : workers_) {
@@ -867,43 +904,44 @@ class Coordinator {
     bool pass = recv > 0 && lost == 0 && new_gaps == 0 && new_dups == 0 && new_closed == 0 &&
                 ph.errors == 0 && ph.acked == ph.sent && p99 <= o_.max_p99_ms;
     double offered = static_cast<double>(ph.sent) * static_cast<double>(recv_per_msg()) / dur;
-    std::string j = "{\"phase\":" + std::to_string(phase) + ",\"rate_per_room\":" + fmt(ph.rate, 1) +
-                    ",\"msgs_per_s\":" + fmt(static_cast<double>(ph.sent) / dur, 1) +
-                    ",\"sent\":" + std::to_string(ph.sent) + ",\"acked\":" + std::to_string(ph.acked) +
-                    ",\"send_errors\":" + std::to_string(ph.errors) +
-                    ",\"expected\":" + std::to_string(expected) + ",\"delivered\":" + std::to_string(recv) +
-                    ",\"lost\":" + std::to_string(lost) + ",\"seq_gaps\":" + std::to_string(new_gaps) +
-                    ",\"seq_dups\":" + std::to_string(new_dups) +
-                    ",\"closed_by_server\":" + std::to_string(new_closed) +
-                    ",\"client_errors\":" + std::to_string(new_errors) +
-                    ",\"duration_s\":" + fmt(dur, 2) +
-                    ",\"offered_deliveries_per_s\":" + fmt(offered, 0) +
-                    ",\"deliveries_per_s\":" + fmt(static_cast<double>(recv) / dur, 0) +
-                    ",\"p50_ms\":" + fmt(p50, 2) + ",\"p99_ms\":" + fmt(p99, 2) + ",\"max_ms\":" + fmt(mx, 2) +
-                    (ph.ack_lat.total() ? ",\"ack_p50_ms\":" + fmt(ph.ack_lat.quantile(0.5) / 1000, 2) +
-                                              ",\"ack_p99_ms\":" + fmt(ph.ack_lat.quantile(0.99) / 1000, 2)
-                                        : std::string()) +
-                    ",\"server_cpu_s\":" + fmt(server_cpu, 2) +
-                    ",\"server_cpu_ns_per_delivery\":" + fmt(recv ? server_cpu * 1e9 / static_cast<double>(recv) : 0, 0) +
-                    ",\"client_cpu_s\":" + fmt(client_cpu, 2) +
-                    ",\"cpu_pressure_avg10\":" + fmt(std::max(pressure0_, pressure), 1) +
-                    ",\"pass\":" + (pass ? "true" : "false") +
-                    (send_error_.empty() ? "" : ",\"first_send_error\":" + quote(send_error_)) + "}";
+    std::string j =
+        "{\"phase\":" + std::to_string(phase) + ",\"rate_per_room\":" + fmt(ph.rate, 1) +
+        ",\"msgs_per_s\":" + fmt(static_cast<double>(ph.sent) / dur, 1) +
+        ",\"sent\":" + std::to_string(ph.sent) + ",\"acked\":" + std::to_string(ph.acked) +
+        ",\"send_errors\":" + std::to_string(ph.errors) +
+        ",\"expected\":" + std::to_string(expected) + ",\"delivered\":" + std::to_string(recv) +
+        ",\"lost\":" + std::to_string(lost) + ",\"seq_gaps\":" + std::to_string(new_gaps) +
+        ",\"seq_dups\":" + std::to_string(new_dups) +
+        ",\"closed_by_server\":" + std::to_string(new_closed) +
+        ",\"client_errors\":" + std::to_string(new_errors) + ",\"duration_s\":" + fmt(dur, 2) +
+        ",\"offered_deliveries_per_s\":" + fmt(offered, 0) +
+        ",\"deliveries_per_s\":" + fmt(static_cast<double>(recv) / dur, 0) +
+        ",\"p50_ms\":" + fmt(p50, 2) + ",\"p99_ms\":" + fmt(p99, 2) + ",\"max_ms\":" + fmt(mx, 2) +
+        (ph.ack_lat.total() ? ",\"ack_p50_ms\":" + fmt(ph.ack_lat.quantile(0.5) / 1000, 2) +
+                                  ",\"ack_p99_ms\":" + fmt(ph.ack_lat.quantile(0.99) / 1000, 2)
+                            : std::string()) +
+        ",\"server_cpu_s\":" + fmt(server_cpu, 2) + ",\"server_cpu_ns_per_delivery\":" +
+        fmt(recv ? server_cpu * 1e9 / static_cast<double>(recv) : 0, 0) +
+        ",\"client_cpu_s\":" + fmt(client_cpu, 2) +
+        ",\"cpu_pressure_avg10\":" + fmt(std::max(pressure0_, pressure), 1) +
+        ",\"pass\":" + (pass ? "true" : "false") +
+        (send_error_.empty() ? "" : ",\"first_send_error\":" + quote(send_error_)) + "}";
     if (phase > 0) {
-      std::fprintf(stderr,
-                   "[%s] rate %.0f/room (%.0f msg/s): %.0f deliveries/s, p50 %.1f p99 %.1f max %.1f ms, "
-                   "lost %llu gaps %llu dups %llu closed %llu send_err %llu; server %.0f ns CPU/delivery; "
-                   "cpu pressure %.0f%%%s -> %s\n",
-                   o_.label.c_str(), ph.rate, static_cast<double>(ph.sent) / dur,
-                   static_cast<double>(recv) / dur, p50, p99, mx, static_cast<unsigned long long>(lost),
-                   static_cast<unsigned long long>(new_gaps), static_cast<unsigned long long>(new_dups),
-                   static_cast<unsigned long long>(new_closed), static_cast<unsigned long long>(ph.errors),
-                   recv ? server_cpu * 1e9 / static_cast<double>(recv) : 0.0, std::max(pressure0_, pressure),
-                   ph.ack_lat.total() ? ("; send->ack p50 " + fmt(ph.ack_lat.quantile(0.5) / 1000) + " p99 " +
-                                         fmt(ph.ack_lat.quantile(0.99) / 1000) + " ms")
-                                            .c_str()
-                                      : "",
-                   pass ? "PASS" : "FAIL");
+      std::fprintf(
+          stderr,
+          "[%s] rate %.0f/room (%.0f msg/s): %.0f deliveries/s, p50 %.1f p99 %.1f max %.1f ms, "
+          "lost %llu gaps %llu dups %llu closed %llu send_err %llu; server %.0f ns CPU/delivery; "
+          "cpu pressure %.0f%%%s -> %s\n",
+          o_.label.c_str(), ph.rate, static_cast<double>(ph.sent) / dur,
+          static_cast<double>(recv) / dur, p50, p99, mx, static_cast<unsigned long long>(lost),
+          static_cast<unsigned long long>(new_gaps), static_cast<unsigned long long>(new_dups),
+          static_cast<unsigned long long>(new_closed), static_cast<unsigned long long>(ph.errors),
+          recv ? server_cpu * 1e9 / static_cast<double>(recv) : 0.0, std::max(pressure0_, pressure),
+          ph.ack_lat.total() ? ("; send->ack p50 " + fmt(ph.ack_lat.quantile(0.5) / 1000) +
+                                " p99 " + fmt(ph.ack_lat.quantile(0.99) / 1000) + " ms")
+                                   .c_str()
+                             : "",
+          pass ? "PASS" : "FAIL");
     }
     return {j, pass};
   }
@@ -951,7 +989,8 @@ class Coordinator {
     Loop::Handlers h = handlers();
     loop_ = std::make_unique<Loop>(o_.host, o_.port, h);
     std::string path = "/api/ws?token=" + s_.pub_token;
-    for (int i = 0; i < o_.conns; ++i) pubs_.push_back(loop_->add_conn(Proto::ws, i % o_.rooms, path));
+    for (int i = 0; i < o_.conns; ++i)
+      pubs_.push_back(loop_->add_conn(Proto::ws, i % o_.rooms, path));
     std::uint64_t t0 = now_ns();
     std::size_t next = 0;
     auto pending = [&] {
@@ -970,11 +1009,14 @@ class Coordinator {
       if (now_ns() - t0 > 120'000'000'000ull) break;
     }
     std::size_t ready = 0;
-    for (int id : pubs_) ready += loop_->conns()[static_cast<std::size_t>(id)].state == State::ready;
-    std::fprintf(stderr, "[%s] %zu/%d sending connections ready\n", o_.label.c_str(), ready, o_.conns);
+    for (int id : pubs_)
+      ready += loop_->conns()[static_cast<std::size_t>(id)].state == State::ready;
+    std::fprintf(stderr, "[%s] %zu/%d sending connections ready\n", o_.label.c_str(), ready,
+                 o_.conns);
 
     auto phase = [&](int p, double duration) {
-      if (phases_.size() <= static_cast<std::size_t>(p)) phases_.resize(static_cast<std::size_t>(p) + 1);
+      if (phases_.size() <= static_cast<std::size_t>(p))
+        phases_.resize(static_cast<std::size_t>(p) + 1);
       PhasePub& ph = phases_[static_cast<std::size_t>(p)];
       ph.phase = p;
       ph.acked_room.assign(static_cast<std::size_t>(o_.rooms), 0);
@@ -1004,34 +1046,37 @@ class Coordinator {
     PhasePub& ph = phases_[1];
     double rate = static_cast<double>(ph.acked) / dur;
     bool verified = after - before == ph.acked;
-    std::fprintf(stderr,
-                 "[%s] ingest: %llu acked in %.1f s = %.0f durable msgs/s; ack p50 %.1f p99 %.1f max %.1f ms; "
-                 "errors %llu; stored %llu (%s); server %.1f us CPU/msg; cpu pressure %.0f%%\n",
-                 o_.label.c_str(), static_cast<unsigned long long>(ph.acked), dur, rate,
-                 ph.ack_lat.quantile(0.5) / 1000, ph.ack_lat.quantile(0.99) / 1000,
-                 static_cast<double>(ph.ack_lat.max()) / 1000, static_cast<unsigned long long>(ph.errors),
-                 static_cast<unsigned long long>(after - before),
-                 verified ? "every ack stored" : "MISMATCH",
-                 ph.acked ? server_cpu * 1e6 / static_cast<double>(ph.acked) : 0.0, pressure);
+    std::fprintf(
+        stderr,
+        "[%s] ingest: %llu acked in %.1f s = %.0f durable msgs/s; ack p50 %.1f p99 %.1f max %.1f "
+        "ms; "
+        "errors %llu; stored %llu (%s); server %.1f us CPU/msg; cpu pressure %.0f%%\n",
+        o_.label.c_str(), static_cast<unsigned long long>(ph.acked), dur, rate,
+        ph.ack_lat.quantile(0.5) / 1000, ph.ack_lat.quantile(0.99) / 1000,
+        static_cast<double>(ph.ack_lat.max()) / 1000, static_cast<unsigned long long>(ph.errors),
+        static_cast<unsigned long long>(after - before), verified ? "every ack stored" : "MISMATCH",
+        ph.acked ? server_cpu * 1e6 / static_cast<double>(ph.acked) : 0.0, pressure);
     std::string rooms = "[";
-    for (std::size_t i = 0; i < s_.room_ids.size(); ++i) rooms += (i ? ",\"" : "\"") + s_.room_ids[i] + "\"";
+    for (std::size_t i = 0; i < s_.room_ids.size(); ++i)
+      rooms += (i ? ",\"" : "\"") + s_.room_ids[i] + "\"";
     rooms += "]";
-    std::string json = "{\"label\":\"" + o_.label + "\",\"mode\":\"ingest\",\"target\":\"parley\"" +
-                       ",\"conns\":" + std::to_string(o_.conns) + ",\"rooms\":" + std::to_string(o_.rooms) +
-                       ",\"window\":" + std::to_string(o_.window) + ",\"ready\":" + std::to_string(ready) +
-                       ",\"acked\":" + std::to_string(ph.acked) + ",\"sent\":" + std::to_string(ph.sent) +
-                       ",\"send_errors\":" + std::to_string(ph.errors) + ",\"duration_s\":" + fmt(dur, 2) +
-                       ",\"msgs_per_s\":" + fmt(rate, 0) + ",\"stored\":" + std::to_string(after - before) +
-                       ",\"verified\":" + (verified ? "true" : "false") +
-                       ",\"server_cpu_s\":" + fmt(server_cpu, 2) +
-                       ",\"server_cpu_us_per_msg\":" + fmt(ph.acked ? server_cpu * 1e6 / static_cast<double>(ph.acked) : 0, 1) +
-                       ",\"cpu_pressure_avg10\":" + fmt(pressure, 1) +
-                       ",\"ack_p50_ms\":" + fmt(ph.ack_lat.quantile(0.5) / 1000, 2) +
-                       ",\"ack_p99_ms\":" + fmt(ph.ack_lat.quantile(0.99) / 1000, 2) +
-                       ",\"ack_max_ms\":" + fmt(static_cast<double>(ph.ack_lat.max()) / 1000, 2) +
-                       ",\"rss_bytes\":" + std::to_string(rss_bytes(o_.server_pids)) +
-                       (send_error_.empty() ? "" : ",\"first_send_error\":" + quote(send_error_)) +
-                       ",\"token\":\"" + s_.pub_token + "\",\"room_ids\":" + rooms + "}";
+    std::string json =
+        "{\"label\":\"" + o_.label + "\",\"mode\":\"ingest\",\"target\":\"parley\"" +
+        ",\"conns\":" + std::to_string(o_.conns) + ",\"rooms\":" + std::to_string(o_.rooms) +
+        ",\"window\":" + std::to_string(o_.window) + ",\"ready\":" + std::to_string(ready) +
+        ",\"acked\":" + std::to_string(ph.acked) + ",\"sent\":" + std::to_string(ph.sent) +
+        ",\"send_errors\":" + std::to_string(ph.errors) + ",\"duration_s\":" + fmt(dur, 2) +
+        ",\"msgs_per_s\":" + fmt(rate, 0) + ",\"stored\":" + std::to_string(after - before) +
+        ",\"verified\":" + (verified ? "true" : "false") +
+        ",\"server_cpu_s\":" + fmt(server_cpu, 2) + ",\"server_cpu_us_per_msg\":" +
+        fmt(ph.acked ? server_cpu * 1e6 / static_cast<double>(ph.acked) : 0, 1) +
+        ",\"cpu_pressure_avg10\":" + fmt(pressure, 1) +
+        ",\"ack_p50_ms\":" + fmt(ph.ack_lat.quantile(0.5) / 1000, 2) +
+        ",\"ack_p99_ms\":" + fmt(ph.ack_lat.quantile(0.99) / 1000, 2) +
+        ",\"ack_max_ms\":" + fmt(static_cast<double>(ph.ack_lat.max()) / 1000, 2) +
+        ",\"rss_bytes\":" + std::to_string(rss_bytes(o_.server_pids)) +
+        (send_error_.empty() ? "" : ",\"first_send_error\":" + quote(send_error_)) +
+        ",\"token\":\"" + s_.pub_token + "\",\"room_ids\":" + rooms + "}";
     emit(json);
     return 0;
   }

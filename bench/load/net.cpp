@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,7 +11,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <strings.h>
 
 #include "common.hpp"
 
@@ -153,7 +153,9 @@ void Loop::close(Conn& c) {
   if (h_.on_closed) h_.on_closed(c, was);
 }
 
-void Loop::fail(Conn& c) { close(c); }
+void Loop::fail(Conn& c) {
+  close(c);
+}
 
 void Loop::send(Conn& c, std::string_view bytes) {
   if (c.fd < 0) return;
@@ -214,8 +216,8 @@ void Loop::on_writable(Conn& c) {
       }
     } else {
       c.state = State::handshake;
-      std::string req = c.proto == Proto::ws ? ws_upgrade_request(host, c.path)
-                                              : sse_request(host, c.path);
+      std::string req =
+          c.proto == Proto::ws ? ws_upgrade_request(host, c.path) : sse_request(host, c.path);
       c.out.insert(0, req);
     }
   }
@@ -264,7 +266,9 @@ void Loop::feed(Conn& c, const char* p, std::size_t n, std::uint64_t now) {
     if (n == 0 || c.fd < 0) return;
   }
   switch (c.proto) {
-    case Proto::ws: feed_ws(c, p, n, now); break;
+    case Proto::ws:
+      feed_ws(c, p, n, now);
+      break;
     case Proto::sse:
       if (c.chunked) {
         feed_chunked(c, p, n, now);
@@ -272,7 +276,9 @@ void Loop::feed(Conn& c, const char* p, std::size_t n, std::uint64_t now) {
         feed_body(c, p, n, now);
       }
       break;
-    case Proto::http_pub: feed_http(c, p, n, now); break;
+    case Proto::http_pub:
+      feed_http(c, p, n, now);
+      break;
   }
 }
 

@@ -41,12 +41,12 @@ struct Conn {
   std::string path;         // request target
   std::string out;
   std::size_t out_off = 0;
-  std::string head;  // a response head being read
-  std::string line;  // a line straddling reads
-  std::string ctl;   // a control frame's payload
+  std::string head;                                          // a response head being read
+  std::string line;                                          // a line straddling reads
+  std::string ctl;                                           // a control frame's payload
   std::deque<std::pair<std::uint64_t, std::uint32_t>> fifo;  // publisher: (send ns, tag)
-  std::uint64_t body_left = 0;                              // http_pub: response body bytes left
-  std::uint32_t requests = 0;                               // http_pub: requests written
+  std::uint64_t body_left = 0;                               // http_pub: response body bytes left
+  std::uint32_t requests = 0;                                // http_pub: requests written
   bool retiring = false;  // http_pub: takes no more requests, closes when answered
   bool in_body = false;
 };

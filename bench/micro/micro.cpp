@@ -41,7 +41,9 @@ chat::Event sample_event() {
   return e;
 }
 
-transport::HtmlRenderer renderer() { return [](const chat::Event& e) { return web::event_html(e); }; }
+transport::HtmlRenderer renderer() {
+  return [](const chat::Event& e) { return web::event_html(e); };
+}
 
 // ---- frame encoding: once per event, shared by every subscriber
 void BM_EncodeEvent_AllFormats(benchmark::State& st) {
@@ -107,11 +109,15 @@ void BM_ShardFanout(benchmark::State& st) {
     io.poll();  // runs the posted flush
   }
   st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(n) * per_flush);
-  st.counters["ns_per_delivery"] = benchmark::Counter(
-      static_cast<double>(st.iterations()) * static_cast<double>(n) * per_flush,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  st.counters["ns_per_delivery"] =
+      benchmark::Counter(static_cast<double>(st.iterations()) * static_cast<double>(n) * per_flush,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_ShardFanout)->Args({100, 1})->Args({10000, 1})->Args({10000, 8})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ShardFanout)
+    ->Args({100, 1})
+    ->Args({10000, 1})
+    ->Args({10000, 8})
+    ->Unit(benchmark::kMicrosecond);
 
 // Hub::publish: the cross-thread hand-off (one post per shard) and the delivery.
 void BM_HubPublish(benchmark::State& st) {

@@ -18,6 +18,8 @@ std::optional<std::pair<UserId, UserId>> MatchQueue::join(const UserId& user) {
   return std::nullopt;
 }
 
-bool MatchQueue::leave(const UserId& user) { return waiting_.erase(user) > 0; }
+bool MatchQueue::leave(const UserId& user) {
+  return waiting_.erase(user) > 0;
+}
 
 }  // namespace parley::chat

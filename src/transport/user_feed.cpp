@@ -2,10 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -14,8 +10,8 @@
 
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
+#include "transport/sse_stream.hpp"
 #include "transport/store_call.hpp"
-#include "transport/streamer.hpp"
 #include "transport/user_channel.hpp"
 
 namespace parley::transport {
@@ -26,37 +22,21 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view k_head =
-    "HTTP/1.1 200 OK\r\n"
-    "Content-Type: text/event-stream; charset=utf-8\r\n"
-    "Cache-Control: no-cache\r\n"
-    "Connection: close\r\n"
-    "X-Accel-Buffering: no\r\n"
-    "Server: parley\r\n"
-    "\r\n"
-    "retry: 3000\n\n";
-
 // Subscribes to its rooms on the shard directly rather than following them: a tick
 // needs no order and no catch-up, only the newest seq, so Streamer's feeds (and their
 // store reads) are not used; its queue, bound and flushing are.
-class UserFeed final : public Streamer {
+class UserFeed final : public SseStream {
  public:
   UserFeed(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who)
-      : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::sse, std::move(who)),
-        stream_(std::move(stream)),
-        ping_(shard.context()),
+      : SseStream(chat.services(), shard, hub::Format::ws, std::move(who), std::move(stream)),
         channel_(user_channel(who_.user.id)),
         own_author_(R"("author":{"id":)" + json::serialize(json::string(who_.user.id))),
         own_reader_(R"("user_id":)" + json::serialize(json::string(who_.user.id)) + ",") {}
 
   void start() {
-    stream_.expires_never();
-    static const auto head = hub::make_frame(std::string(k_head));
-    enqueue(head);
+    open();
     subscribe(channel_);
     asio::co_spawn(shard_.context(), snapshot(), asio::detached);
-    asio::co_spawn(shard_.context(), watch_peer(), asio::detached);
-    asio::co_spawn(shard_.context(), keep_alive(), asio::detached);
   }
 
  private:
@@ -144,84 +124,18 @@ class UserFeed final : public Streamer {
     enqueue(hub::make_frame(sse_event({}, "tick", json::serialize(o))));
   }
 
-  asio::awaitable<void> watch_peer() {
-    auto self = shared_from_this();
-    char sink[256];
-    boost::system::error_code ec;
-    while (!ec) {
-      co_await stream_.socket().async_read_some(asio::buffer(sink),
-                                                asio::redirect_error(asio::use_awaitable, ec));
-    }
-    finish();
-  }
-
-  asio::awaitable<void> keep_alive() {
-    auto self = shared_from_this();
-    static const auto ping = hub::make_frame(": ping\n\n");
-    while (!closed()) {
-      ping_.expires_after(s_.options.sse_ping);
-      boost::system::error_code ec;
-      co_await ping_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || closed()) break;
-      enqueue(ping);
-    }
-  }
-
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    mark_closed();
+  void on_finish() override {
     shard_.forget(this, {subscribed_.begin(), subscribed_.end()});
     subscribed_.clear();
-    detach();
-    ping_.cancel();
-    s_.metrics.connection_closed(http::Transport::sse);
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::socket_base::shutdown_both, ignored);
-    stream_.socket().close(ignored);
-  }
-
-  void write_batch(const std::vector<hub::FramePtr>& batch) override {
-    buffers_.clear();
-    buffers_.reserve(batch.size());
-    for (const auto& f : batch) buffers_.emplace_back(f->data(), f->size());
-    asio::async_write(stream_.socket(), buffers_,
-                      [self = shared_from_this(), this](beast::error_code ec, std::size_t) {
-                        write_done(!ec);
-                        if (ec || close_after_write_) finish();
-                      });
-  }
-
-  void abort() override {
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::socket_base::shutdown_both, ignored);
-    stream_.socket().cancel(ignored);
-  }
-
-  void drain() override {
-    static const auto retry = hub::make_frame("retry: 1000\n\n");
-    if (closed()) return;
-    enqueue(retry);
-    close_after_write_ = true;
-    flush();
-    mark_closed();
-    if (!writing()) finish();
   }
 
   // Never used: this feed follows no room log.
   hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
-  hub::FramePtr encode_reset(const std::string&, chat::Seq) override { return nullptr; }
-  void on_store_error(const std::string&, const chat::Error&) override { finish(); }
 
-  beast::tcp_stream stream_;
-  asio::steady_timer ping_;
   std::string channel_;
   std::string own_author_;
   std::string own_reader_;
   std::unordered_set<std::string> subscribed_;
-  std::vector<asio::const_buffer> buffers_;
-  bool close_after_write_ = false;
-  bool finished_ = false;
 };
 
 }  // namespace

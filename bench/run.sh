@@ -33,11 +33,10 @@ done
 want() { [[ ",$only," == *",$1,"* ]]; }
 has_server() { [[ ",$servers," == *",$1,"* ]]; }
 
-# ---- build (Release). -Wno-error=format-truncation: GCC 12 at -O3 flags
-# src/transport/event_json.cpp format_time (docs/PERFORMANCE.md, Findings).
+# ---- build (Release)
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_BUILD_BENCH=ON \
-  -DPARLEY_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS=-Wno-error=format-truncation >/dev/null
+  -DPARLEY_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS= >/dev/null
 cmake --build "$build" -j"$(nproc)" --target parley parley-load parley-micro
 need_apt=()
 command -v wrk >/dev/null || need_apt+=(wrk)

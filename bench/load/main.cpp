@@ -71,9 +71,25 @@ struct Options {
   std::string label;
 };
 
+constexpr const char* k_help =
+    R"(parley-load: load client for side-by-side benchmarks (docs/PERFORMANCE.md)
+
+  --mode fanout|idle|ingest   fanout: publish at --rates, measure deliveries (default)
+                              idle: open --conns, report server RSS per connection
+                              ingest: parley sends through WebSocket -> store -> ack
+  --target parley|uws|ws|nchan   --transport ws|sse   --host 127.0.0.1   --port N
+  --conns N (1000)  --rooms N (1)  --size BYTES (100)  --workers N (1 per 9,000 conns)
+  --rates R1,R2,...  messages/s per room, one step each (100)
+  --ramp            stop at the first rate that fails twice (--retries N, default 1)
+  --duration S (5)  --drain S (5)  --warmup S (1)  --settle S (3)  --max-p99-ms MS (200)
+  --publishers N    publishing connections (parley 4 for one room, else <= 200; nchan 4)
+  --window N (8)    ingest: sends in flight per connection
+  --connect-parallel N (200)   --server-pid PID[,PID]  (RSS and CPU, with children)
+  --out FILE.json   --label NAME
+)";
+
 [[noreturn]] void usage(const char* msg) {
-  std::fprintf(stderr, "parley-load: %s\n(see the comment at the top of bench/load/main.cpp)\n",
-               msg);
+  std::fprintf(stderr, "parley-load: %s\n\n%s", msg, k_help);
   std::exit(2);
 }
 
@@ -82,6 +98,10 @@ Options parse_args(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     std::string v;
+    if (a == "--help" || a == "-h") {
+      std::printf("%s", k_help);
+      std::exit(0);
+    }
     if (a.rfind("--", 0) != 0) usage(("unexpected argument " + a).c_str());
     a = a.substr(2);
     auto eq = a.find('=');
@@ -768,7 +788,10 @@ class Coordinator {
   void publish_one(PhasePub& ph, std::uint64_t n) {
     std::uint32_t room = static_cast<std::uint32_t>(n % static_cast<std::uint64_t>(o_.rooms));
     std::uint64_t id = n / static_cast<std::uint64_t>(o_.rooms);
-    Conn& c = loop_->conns()[static_cast<std::size_t>(pubs_[room % pubs_.size()])];
+    // Message n goes out on publisher n mod P: a room's messages are spread over the
+    // publishers (parley handles a connection's frames one at a time, so one
+    // connection would bound the rate); the peers' single publisher keeps order.
+    Conn& c = loop_->conns()[static_cast<std::size_t>(pubs_[n % pubs_.size()])];
     send_message(c, ph, room, id);
   }
 

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  api, apiFetch, apiGuest, createRoom, launchBrowser, loginAsGuest, openRoom, startServer, until, WAIT_MS,
+  api, apiFetch, apiGuest, launchBrowser, loginAsGuest, openRoom, startServer, until, WAIT_MS,
 } from './lib/browser.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,14 +30,22 @@ async function main() {
     setup.setDefaultTimeout(WAIT_MS);
     const page = await setup.newPage();
     await loginAsGuest(page, srv.url, 'Alice');
-    await createRoom(page, 'design-review');
-    await createRoom(page, 'random');
-    const roomId = await createRoom(page, 'release');
+    // Rooms through the API: the tests cover the dialog, and the pictures need no clicking.
+    const room = async (name) => {
+      const res = await apiFetch(page, 'POST', '/api/rooms', { name, visibility: 'public' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.data.id;
+    };
+    const designId = await room('design-review');
+    await room('random');
+    const roomId = await room('release');
     const bob = await apiGuest(srv.url, 'Bob');
     const chen = await apiGuest(srv.url, 'Chen');
     for (const u of [bob, chen]) {
-      const res = await api(srv.url, 'POST', `/api/rooms/${roomId}/join`, { token: u.token });
-      assert.equal(res.status, 204, res.text);
+      for (const id of [roomId, designId]) {
+        const res = await api(srv.url, 'POST', `/api/rooms/${id}/join`, { token: u.token });
+        assert.equal(res.status, 204, res.text);
+      }
     }
 
     const say = async (who, text) => {
@@ -69,14 +77,22 @@ async function main() {
     await react(chen, a1, '👍');
     await react('alice', b2, '🎉');
     await react(bob, c1, '✅');
+    // Something unread elsewhere, for the sidebar's badge.
+    for (const text of ['New mock-ups for the room list are up', 'Feedback welcome before Friday']) {
+      const r = await api(srv.url, 'POST', `/api/rooms/${designId}/messages`, { token: chen.token, body: { text } });
+      assert.equal(r.status, 201, r.text);
+    }
     const cookies = await setup.cookies();
-    await setup.close();
+    // Bob is online too (his own event stream open), Chen is not; the setup page
+    // stays open, so Alice is online when each page renders.
+    const bobOnline = new AbortController();
+    await fetch(`${srv.url}/api/events`, { headers: { authorization: `Bearer ${bob.token}` }, signal: bobOnline.signal });
 
     for (const v of VIEWS) {
       const context = await browser.newContext({
         viewport: v.viewport,
         colorScheme: v.colorScheme,
-        deviceScaleFactor: v.mobile ? 3 : 1,
+        deviceScaleFactor: v.mobile ? 2 : 1,
         isMobile: !!v.mobile,
         hasTouch: !!v.mobile,
       });
@@ -86,6 +102,12 @@ async function main() {
       const p = await context.newPage();
       await openRoom(p, srv.url, roomId);
       await until('the messages to render', () => p.locator('#messages article.msg').count(), (n) => n >= 7);
+      // Live state that arrives over the streams just after the load: Alice's own
+      // presence and the other room's badge. A picture without them is still a picture.
+      await until('Alice and Bob shown online and the unread badge painted', () => p.evaluate(() =>
+        document.querySelectorAll('#members li[data-user] span.dot.online').length >= 2 &&
+        document.querySelector('#sidebar a.room-link .badge')?.textContent.trim() !== ''), Boolean, 5000)
+        .catch((e) => console.warn(`(${v.file}: ${e.message.split('\n')[0]})`));
       await p.evaluate(() => document.fonts.ready);
       await until('transitions to finish', () => p.evaluate(() =>
         document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running')));
@@ -93,6 +115,8 @@ async function main() {
       console.log(`wrote ${path.join(outDir, v.file)}`);
       await context.close();
     }
+    bobOnline.abort();
+    await setup.close();
   } finally {
     await browser.close();
     await srv.close();

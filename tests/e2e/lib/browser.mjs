@@ -16,7 +16,7 @@
 // The selectors are those of docs/web-dom-contract.md. Waits poll the DOM with a
 // timeout and say what they waited for; nothing sleeps to synchronise.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -226,7 +226,15 @@ export class Session {
   async screenshot(page, label, timeout = WAIT_MS) {
     mkdirSync(OUTPUT_DIR, { recursive: true });
     const file = path.join(OUTPUT_DIR, `${slug(this.name)}${label ? `--${slug(label)}` : ''}.png`);
-    await page.screenshot({ path: file, timeout });
+    try {
+      await page.screenshot({ path: file, timeout });
+    } catch (e) {
+      // A page stuck in a navigation: take what the browser shows, straight from it.
+      const cdp = await page.context().newCDPSession(page);
+      const shot = await withDeadline(cdp.send('Page.captureScreenshot', { format: 'png' }), timeout,
+        `screenshot (${e.message.split('\n')[0]})`);
+      writeFileSync(file, Buffer.from(shot.data, 'base64'));
+    }
     return file;
   }
 
@@ -310,7 +318,8 @@ export async function until(what, probe, ok = Boolean, timeoutMs = WAIT_MS) {
   let last;
   for (;;) {
     try {
-      last = await probe();
+      // A probe can hang (page.evaluate has no timeout of its own): it gets what is left.
+      last = await withDeadline(probe(), Math.max(250, deadline - Date.now()), 'the probe did not answer');
       if (ok(last)) return last;
     } catch (e) {
       last = `(probe threw: ${e.message.split('\n')[0]})`;
@@ -320,6 +329,17 @@ export async function until(what, probe, ok = Boolean, timeoutMs = WAIT_MS) {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+// promise, or a rejection saying `what` after ms.
+export function withDeadline(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function show(v) {
@@ -481,8 +501,8 @@ export async function assertExactly(page, expected, who) {
 // page's own script calls it) or from Node with a bearer token.
 
 export function apiFetch(page, method, apiPath, body) {
-  return page.evaluate(async ([m, p, b]) => {
-    const init = { method: m, headers: { accept: 'application/json' } };
+  return withDeadline(page.evaluate(async ([m, p, b, ms]) => {
+    const init = { method: m, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(ms) };
     if (b !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(b);
@@ -496,7 +516,7 @@ export function apiFetch(page, method, apiPath, body) {
       // not JSON
     }
     return { status: res.status, body: json, text: text.slice(0, 500) };
-  }, [method, apiPath, body]);
+  }, [method, apiPath, body, WAIT_MS]), WAIT_MS + 1000, `${method} ${apiPath} from the page did not answer`);
 }
 
 export async function api(baseUrl, method, apiPath, { token, body } = {}) {

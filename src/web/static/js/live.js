@@ -117,6 +117,18 @@
     }
   }
 
+  // The room stream too must not outlive the page into the back/forward cache (see
+  // unread.js): close the EventSource htmx opened for it. A page that
+  // comes back from the cache has missed its streams: load it afresh.
+  window.addEventListener('pagehide', function () {
+    var live = document.getElementById('live');
+    var data = live && live['htmx-internal-data'];
+    if (data && data.sseEventSource) data.sseEventSource.close();
+  });
+  window.addEventListener('pageshow', function (e) {
+    if (e.persisted) location.reload();
+  });
+
   function setSince() {
     var live = document.getElementById('live');
     live.setAttribute('sse-connect', '/rooms/' + room.dataset.room + '/events?since=' + lastSeq);

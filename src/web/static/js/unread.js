@@ -118,6 +118,11 @@
 
   function connect() {
     var es = new EventSource('/events');
+    // A page kept in the back/forward cache would hold this stream open, and a
+    // browser allows six connections per host: after a few rooms, nothing loads.
+    window.addEventListener('pagehide', function () {
+      es.close();
+    });
     es.addEventListener('rooms', function (e) {
       JSON.parse(e.data).forEach(function (r) {
         state.set(r.room, { last: r.last_seq, read: r.read_seq });

@@ -35,6 +35,24 @@ asio::awaitable<Response> signed_in(Services& s, const Request& req, const chat:
   co_return res;
 }
 
+struct Credentials {
+  std::string name;
+  std::string password;
+};
+
+// The body of /api/register and /api/login, when password login is on.
+chat::Result<Credentials> read_credentials(const Services& s, const Request& req) {
+  if (!s.options.password_login)
+    return chat::fail(ErrorKind::forbidden, "password login is disabled");
+  auto in = JsonInput::parse(req.body(), {"username", "password"});
+  if (!in) return std::unexpected(in.error());
+  auto name = in->string("username");
+  if (!name) return std::unexpected(name.error());
+  auto password = in->string("password");
+  if (!password) return std::unexpected(password.error());
+  return Credentials{std::move(*name), std::move(*password)};
+}
+
 }  // namespace
 
 void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
@@ -42,32 +60,18 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
 
   out.push_back({http::verb::post, "/api/register", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
-                   if (!s.options.password_login) {
-                     co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
-                   }
-                   auto in = JsonInput::parse(c.req.body(), {"username", "password"});
-                   if (!in) co_return error(c.req, in.error());
-                   auto name = in->string("username");
-                   auto password = in->string("password");
-                   if (!name) co_return error(c.req, name.error());
-                   if (!password) co_return error(c.req, password.error());
-                   auto user = co_await register_account(s, *name, *password);
+                   auto creds = read_credentials(s, c.req);
+                   if (!creds) co_return error(c.req, creds.error());
+                   auto user = co_await register_account(s, creds->name, creds->password);
                    if (!user) co_return error(c.req, user.error());
                    co_return ok(c.req, json::object{{"user_id", user->id}}, http::status::created);
                  }});
 
   out.push_back({http::verb::post, "/api/login", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
-                   if (!s.options.password_login) {
-                     co_return error(c.req, ErrorKind::forbidden, "password login is disabled");
-                   }
-                   auto in = JsonInput::parse(c.req.body(), {"username", "password"});
-                   if (!in) co_return error(c.req, in.error());
-                   auto name = in->string("username");
-                   auto password = in->string("password");
-                   if (!name) co_return error(c.req, name.error());
-                   if (!password) co_return error(c.req, password.error());
-                   auto user = co_await check_password_login(s, *name, *password);
+                   auto creds = read_credentials(s, c.req);
+                   if (!creds) co_return error(c.req, creds.error());
+                   auto user = co_await check_password_login(s, creds->name, creds->password);
                    if (!user) co_return error(c.req, user.error());
                    co_return co_await signed_in(s, c.req, *user);
                  }});

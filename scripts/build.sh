@@ -18,5 +18,7 @@ case $mode in
 esac
 # ccache must ignore the PCH timestamp or it never hits.
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+# Paths relative to the checkout, so a second clone or worktree hits the same cache.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" ${PARLEY_CMAKE_ARGS:-} >/dev/null
 cmake --build "$dir" -j"$(nproc)"

@@ -4,6 +4,7 @@
 // publish). Run: build-bench/parley-micro [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -21,6 +22,8 @@
 #include "text/markdown.hpp"
 #include "transport/encode.hpp"
 #include "transport/json_input.hpp"
+#include "transport/socket_writer.hpp"
+#include "transport/ws/frame.hpp"
 #include "web/event_html.hpp"
 
 namespace {
@@ -225,6 +228,33 @@ void BM_RawSendBatch(benchmark::State& st) {
   st.SetItemsProcessed(st.iterations() * n);
 }
 BENCHMARK(BM_RawSendBatch)->Arg(1)->Arg(8);
+
+// What WsSession::write_batch does now: parley's own frame header and one
+// SocketWriter::send (sendmsg over the header, the frames and the newlines), on the
+// same kind of connection. Compare with BM_WsWriteBatch (Beast) and BM_RawSendBatch.
+void BM_WsFrameWrite(benchmark::State& st) {
+  WsPair p;
+  auto ws_frame = transport::encode_event(sample_event(), nullptr)->get(hub::Format::ws);
+  const int n = static_cast<int>(st.range(0));
+  auto& sock = beast::get_lowest_layer(*p.server).socket();
+  sock.native_non_blocking(true);
+  transport::SocketWriter writer;
+  std::array<char, 10> header{};
+  static const char newline = '\n';
+  for (auto _ : st) {
+    std::size_t bytes = n - 1 + n * ws_frame->size();
+    writer.add(
+        {header.data(), transport::ws::encode_header(transport::ws::Opcode::text, bytes, header)});
+    for (int i = 0; i < n; ++i) {
+      if (i) writer.add({&newline, 1});
+      writer.add(*ws_frame);
+    }
+    benchmark::DoNotOptimize(writer.send(sock));
+    p.drain();
+  }
+  st.SetItemsProcessed(st.iterations() * n);
+}
+BENCHMARK(BM_WsFrameWrite)->Arg(1)->Arg(8);
 
 // ---- the send frame: dispatch on type, then the checked fields (ws_session.cpp)
 void BM_ParseSendFrame(benchmark::State& st) {

@@ -2,13 +2,13 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -18,6 +18,7 @@
 #include "transport/authenticate.hpp"
 #include "transport/sse_session.hpp"
 #include "transport/user_feed.hpp"
+#include "transport/ws/handshake.hpp"
 #include "transport/ws_session.hpp"
 
 namespace parley::http {
@@ -152,15 +153,20 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
       }
       if (!res) {
         switch (target.kind) {
-          case RouteKind::websocket:
-            if (!beast::websocket::is_upgrade(req)) {
-              res = rest::error(req, ErrorKind::bad_request, "expected a WebSocket upgrade");
+          case RouteKind::websocket: {
+            auto upgrade = transport::ws::check_upgrade(req);
+            if (upgrade.refusal) {
+              res = std::move(*upgrade.refusal);
               break;
             }
             server.metrics.connection_upgraded(Transport::ws);
-            transport::start_ws_session(server.chat, shard, std::move(stream), std::move(req),
+            std::string early = beast::buffers_to_string(buffer.data());
+            stream.expires_never();
+            transport::start_ws_session(server.chat, shard, stream.release_socket(),
+                                        std::move(*upgrade.accept_response), std::move(early),
                                         std::move(*ctx.who));
             co_return;
+          }
           case RouteKind::sse_json:
           case RouteKind::sse_html: {
             auto room = co_await server.chat.viewable_room(*ctx.who, ctx.params["id"]);

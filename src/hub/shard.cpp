@@ -9,7 +9,8 @@ Shard::Shard(std::size_t index, std::chrono::microseconds flush_window)
     : index_(index),
       io_(std::make_unique<boost::asio::io_context>(1)),
       window_(flush_window),
-      timer_(std::in_place, *io_) {}
+      timer_(std::in_place, *io_),
+      tick_timer_(std::in_place, *io_) {}
 
 Shard::~Shard() {
   close();
@@ -17,6 +18,7 @@ Shard::~Shard() {
 
 void Shard::close() {
   timer_.reset();
+  tick_timer_.reset();
   io_.reset();
 }
 
@@ -78,13 +80,19 @@ void Shard::schedule_flush() {
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
   auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ >= window_) {
+  if (last_flush_size_ >= k_wide_flush) {
+    // A big room: its next events wait one window from now, even on an idle shard,
+    // so however they are spaced a window's events share each subscriber's write
+    // (docs/PERFORMANCE.md finding 6). Small rooms keep the write-at-once path.
+    timer_->expires_after(window_);
+  } else if (now - last_flush_ >= window_) {
     // Idle: flush after the handlers already queued (more events of the same burst
     // join this write), but without waiting for a timer.
     boost::asio::post(*io_, [this] { flush_now(); });
     return;
+  } else {
+    timer_->expires_at(last_flush_ + window_);
   }
-  timer_->expires_at(last_flush_ + window_);
   timer_->async_wait([this](boost::system::error_code ec) {
     if (!ec) flush_now();
   });
@@ -96,6 +104,7 @@ void Shard::flush_now() {
   // Swap out first: a flush may queue more (a close frame) and mark dirty again.
   std::vector<Subscriber*> batch;
   batch.swap(dirty_);
+  last_flush_size_ = batch.size();
   for (Subscriber* s : batch) s->flush_pending_ = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i]->flush();
@@ -107,6 +116,33 @@ void Shard::drain_all() {
   // Copy: drain() removes the session from the set.
   std::vector<Drainable*> all(drainables_.begin(), drainables_.end());
   for (Drainable* d : all) d->drain();
+}
+
+void Shard::add_tickable(Tickable* t) {
+  tickables_.insert(t);
+  arm_tick();
+}
+
+void Shard::arm_tick() {
+  if (ticking_ || !tick_timer_) return;
+  ticking_ = true;
+  tick_timer_->expires_after(tick_period);
+  tick_timer_->async_wait([this](boost::system::error_code ec) {
+    ticking_ = false;
+    if (ec) return;
+    tick_all();
+    if (!tickables_.empty()) arm_tick();
+  });
+}
+
+void Shard::tick_all() {
+  const auto now = std::chrono::steady_clock::now();
+  // Copy: a tick may close its session, which leaves the set; and one that left
+  // before its turn (closed by another's tick) is skipped.
+  std::vector<Tickable*> all(tickables_.begin(), tickables_.end());
+  for (Tickable* t : all) {
+    if (tickables_.contains(t)) t->tick(now);
+  }
 }
 
 }  // namespace parley::hub

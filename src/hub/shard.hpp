@@ -31,6 +31,15 @@ class Drainable {
   virtual void drain() = 0;
 };
 
+// Something the shard visits about once a second (keep-alive pings, idle and expiry
+// deadlines): one timer per shard rather than one per connection, which an idle
+// connection would otherwise carry (docs/PERFORMANCE.md finding 5).
+class Tickable {
+ public:
+  virtual ~Tickable() = default;
+  virtual void tick(std::chrono::steady_clock::time_point now) = 0;
+};
+
 class Shard {
  public:
   Shard(std::size_t index, std::chrono::microseconds flush_window);
@@ -62,9 +71,15 @@ class Shard {
   // Shutdown: asks every registered session to close politely.
   void drain_all();
 
+  void add_tickable(Tickable* t);
+  void remove_tickable(Tickable* t) { tickables_.erase(t); }
+  static constexpr std::chrono::seconds tick_period{1};
+
  private:
   void schedule_flush();
   void flush_now();
+  void arm_tick();
+  void tick_all();
 
   std::size_t index_;
   std::unique_ptr<boost::asio::io_context> io_;
@@ -72,9 +87,14 @@ class Shard {
   std::optional<boost::asio::steady_timer> timer_;
   bool flush_scheduled_ = false;
   std::chrono::steady_clock::time_point last_flush_{};
+  std::size_t last_flush_size_ = 0;  // subscribers written by the last flush
+  static constexpr std::size_t k_wide_flush = 500;
   std::unordered_map<std::string, std::vector<Subscriber*>> rooms_;
   std::vector<Subscriber*> dirty_;
   std::unordered_set<Drainable*> drainables_;
+  std::unordered_set<Tickable*> tickables_;
+  std::optional<boost::asio::steady_timer> tick_timer_;
+  bool ticking_ = false;
 };
 
 }  // namespace parley::hub

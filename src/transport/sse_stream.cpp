@@ -1,10 +1,6 @@
 #include "transport/sse_stream.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/post.hpp>
 
 #include "http/metrics.hpp"
 #include "transport/encode.hpp"
@@ -34,40 +30,40 @@ constexpr std::string_view k_head =
 SseStream::SseStream(Services& s, hub::Shard& shard, hub::Format format, Identity who,
                      beast::tcp_stream stream)
     : Streamer(s, shard, format, http::Transport::sse, std::move(who)),
-      stream_(std::move(stream)),
-      ping_(shard.context()) {}
+      socket_(stream.release_socket()) {}
 
 void SseStream::open() {
-  stream_.expires_never();
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+  if (!ec) socket_.native_non_blocking(true, ec);
+  if (ec) return finish();
   static const auto head = hub::make_frame(std::string(k_head));
   enqueue(head);
-  asio::co_spawn(shard_.context(), watch_peer(), asio::detached);
-  asio::co_spawn(shard_.context(), keep_alive(), asio::detached);
+  last_ping_ = std::chrono::steady_clock::now();
+  shard_.add_tickable(this);
+  watch_peer();
 }
 
-// The client never sends after its request; a read completes only when it goes
-// away, which is how a closed tab is noticed without waiting for a write.
-asio::awaitable<void> SseStream::watch_peer() {
-  auto self = shared_from_this();
-  char sink[256];
-  boost::system::error_code ec;
-  while (!ec) {
-    co_await stream_.socket().async_read_some(asio::buffer(sink),
-                                              asio::redirect_error(asio::use_awaitable, ec));
-  }
-  finish();
+// The client never sends after its request; the socket turns readable only when it
+// goes away (or misbehaves), which is how a closed tab is noticed without waiting
+// for a write.
+void SseStream::watch_peer() {
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this(), this](boost::system::error_code ec) {
+                       if (ec) return finish();
+                       char sink[512];
+                       const std::size_t n = socket_.read_some(asio::buffer(sink), ec);
+                       if (ec == asio::error::would_block) return watch_peer();
+                       if (ec || n == 0) return finish();
+                       watch_peer();  // bytes after the request: ignored
+                     });
 }
 
-asio::awaitable<void> SseStream::keep_alive() {
-  auto self = shared_from_this();
+void SseStream::tick(std::chrono::steady_clock::time_point now) {
   static const auto ping = hub::make_frame(": ping\n\n");
-  while (!closed()) {
-    ping_.expires_after(s_.options.sse_ping);
-    boost::system::error_code ec;
-    co_await ping_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || closed()) break;
-    enqueue(ping);
-  }
+  if (closed() || now - last_ping_ < s_.options.sse_ping) return;
+  last_ping_ = now;
+  enqueue(ping);
 }
 
 void SseStream::finish() {
@@ -76,28 +72,45 @@ void SseStream::finish() {
   on_finish();
   mark_closed();
   detach();
-  ping_.cancel();
+  shard_.remove_tickable(this);
   s_.metrics.connection_closed(http::Transport::sse);
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::socket_base::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 void SseStream::write_batch(const std::vector<hub::FramePtr>& batch) {
-  buffers_.clear();
-  buffers_.reserve(batch.size());
-  for (const auto& f : batch) buffers_.emplace_back(f->data(), f->size());
-  asio::async_write(stream_.socket(), buffers_,
-                    [self = shared_from_this(), this](beast::error_code ec, std::size_t) {
-                      write_done(!ec);
-                      if (ec || close_after_write_) finish();
-                    });
+  for (const auto& f : batch) writer_.add(*f);
+  continue_write();
+}
+
+void SseStream::continue_write() {
+  auto done = [this](bool ok) {
+    writer_.reset();
+    write_done(ok);
+    if (!ok || close_after_write_) finish();
+  };
+  switch (writer_.send(socket_)) {
+    case SocketWriter::Status::done:
+      return done(true);
+    case SocketWriter::Status::failed:
+      return done(false);
+    case SocketWriter::Status::pending:
+      socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                         [self = shared_from_this(), this, done](boost::system::error_code ec) {
+                           if (ec) return done(false);
+                           continue_write();
+                         });
+      return;
+  }
 }
 
 void SseStream::abort() {
+  // Not finish() here: this can run inside the shard's delivery loop, which must
+  // not see its tables change. The socket goes now; the rest right after.
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::socket_base::shutdown_both, ignored);
-  stream_.socket().cancel(ignored);
+  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+  asio::post(shard_.context(), [self = shared_from_this(), this] { finish(); });
 }
 
 void SseStream::drain() {

@@ -4,21 +4,23 @@
 // comment every SSE_PING_SECONDS, noticing the client leave, and on shutdown a short
 // `retry:` before the stream ends so the browser comes back soon. Subclasses decide
 // what to stream (a room's log, a user's feed). Lives on one shard.
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 
 namespace parley::transport {
 
-class SseStream : public Streamer {
+class SseStream : public Streamer, public hub::Tickable {
  protected:
   SseStream(Services& s, hub::Shard& shard, hub::Format format, Identity who,
             boost::beast::tcp_stream stream);
 
   // Sends the head and starts the keep-alive and the watch for the client leaving.
   void open();
+  // hub::Tickable: the `: ping` keep-alive.
+  void tick(std::chrono::steady_clock::time_point now) override;
   // Ends the stream and the connection; safe to call twice.
   void finish();
   // Runs first thing in finish(): a subclass lets go of what it holds.
@@ -30,15 +32,17 @@ class SseStream : public Streamer {
   void on_store_error(const std::string&, const chat::Error&) override { finish(); }
 
  private:
-  boost::asio::awaitable<void> watch_peer();
-  boost::asio::awaitable<void> keep_alive();
+  void watch_peer();
   void write_batch(const std::vector<hub::FramePtr>& batch) override;
+  void continue_write();
   void abort() override;
   void drain() override;
 
-  boost::beast::tcp_stream stream_;
-  boost::asio::steady_timer ping_;
-  std::vector<boost::asio::const_buffer> buffers_;
+  // A plain socket: the session keeps no timers of its own (the shard's tick pings)
+  // and no read buffer (the peer is watched with a readiness wait).
+  boost::asio::ip::tcp::socket socket_;
+  SocketWriter writer_;
+  std::chrono::steady_clock::time_point last_ping_{};
   bool close_after_write_ = false;
   bool finished_ = false;
 };

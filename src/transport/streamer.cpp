@@ -193,12 +193,12 @@ bool Streamer::enqueue(hub::FramePtr frame) {
 }
 
 void Streamer::flush() {
-  if (closed_ || writing_ || pending_.empty()) return;
+  if (closed_ || writing_ || (pending_.empty() && !wants_write())) return;
   writing_ = true;
   inflight_.swap(pending_);
   inflight_bytes_ = pending_bytes_;
   pending_bytes_ = 0;
-  s_.metrics.delivered(transport_, inflight_.size());
+  if (!inflight_.empty()) s_.metrics.delivered(transport_, inflight_.size());
   write_batch(inflight_);
 }
 

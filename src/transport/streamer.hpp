@@ -55,8 +55,12 @@ class Streamer : public hub::Subscriber,
   // Session teardown: leaves the hub and presence; safe to call twice.
   void detach();
 
-  // Starts writing `batch` (non-empty); must call write_done() when it completes.
+  // Starts writing `batch` (non-empty unless wants_write() asked for the write);
+  // must call write_done() when it completes, which may be before it returns.
   virtual void write_batch(const std::vector<hub::FramePtr>& batch) = 0;
+  // Output of the session's own outside the frame queue (WebSocket control
+  // frames): makes flush() call write_batch() even with no frames queued.
+  virtual bool wants_write() const { return false; }
   // Closes the connection at once (slow subscriber or write error).
   virtual void abort() = 0;
   virtual hub::FramePtr encode_replayed(const chat::Event& e) = 0;

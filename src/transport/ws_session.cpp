@@ -2,124 +2,397 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket/stream.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
+#include <optional>
+#include <span>
 
 #include "chat/validate.hpp"
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
 #include "transport/event_json.hpp"
 #include "transport/json_input.hpp"
+#include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 #include "transport/user_channel.hpp"
+#include "transport/ws/frame.hpp"
 
 namespace parley::transport {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace json = boost::json;
+using asio::ip::tcp;
 using chat::ErrorKind;
 
 namespace {
 
-class WsSession final : public Streamer {
+using Clock = std::chrono::steady_clock;
+
+// How long a closing handshake may take before the socket is just closed.
+constexpr auto k_close_timeout = std::chrono::seconds(5);
+
+// Reads land here first: one buffer per shard thread, so an idle connection holds
+// no read buffer (only a partial frame, when one is pending).
+std::span<char> read_scratch() {
+  thread_local std::array<char, 64 * 1024> buffer;
+  return buffer;
+}
+
+class WsSession final : public Streamer, public hub::Tickable {
  public:
-  WsSession(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who)
+  WsSession(ChatService& chat, hub::Shard& shard, tcp::socket socket, Identity who)
       : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::ws, std::move(who)),
         chat_(chat),
-        ws_(std::move(stream)),
-        expiry_(shard.context()) {}
+        socket_(std::move(socket)),
+        // Big enough for any message within the limit, with JSON escaping; a frame
+        // past the message limit but under this gets error 413 and the connection
+        // stays; past this the connection is closed with 1009.
+        parser_(std::max<std::size_t>(64 * 1024, s_.options.limits.max_msg_bytes * 8)) {}
 
-  asio::awaitable<void> run(rest::Request req) {
-    auto self = shared_from_this();
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts apply
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = std::chrono::seconds(10);
-    t.idle_timeout = s_.options.ws_idle_timeout;
-    t.keep_alive_pings = true;  // pings at half the idle timeout; no pong closes
-    ws_.set_option(t);
-    // Big enough for any message within the limit, with JSON escaping; a frame past
-    // the message limit but under this gets error 413 and the connection stays.
-    ws_.read_message_max(std::max<std::size_t>(64 * 1024, s_.options.limits.max_msg_bytes * 8));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(beast::http::field::server, "parley"); }));
+  void start(std::string accept_response, std::string early_bytes) {
     boost::system::error_code ec;
-    co_await ws_.async_accept(req, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      finish();
-      co_return;
-    }
+    socket_.non_blocking(true, ec);
+    if (!ec) socket_.native_non_blocking(true, ec);
+    if (ec) return finish();
+    last_read_ = Clock::now();
+    shard_.add_tickable(this);
+    control_ = std::move(accept_response);  // the 101 goes out before any frame
     listen(user_channel(who_.user.id));
-    if (who_.expires_at_s > 0) {
-      asio::co_spawn(shard_.context(), close_at_expiry(), asio::detached);
+    request_write();
+    rbuf_ = std::move(early_bytes);
+    pump();
+  }
+
+  // hub::Tickable: keep-alive, the idle deadline, the token's expiry, and a closing
+  // handshake that takes too long.
+  void tick(Clock::time_point now) override {
+    if (close_sent_) {
+      if (now - close_started_ >= k_close_timeout) finish();
+      return;
     }
-    beast::flat_buffer buffer;
-    while (!closed()) {
-      buffer.clear();
-      co_await ws_.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
-      std::string text = beast::buffers_to_string(buffer.data());
-      co_await handle(text);
+    if (who_.expires_at_s > 0 && now_ms() / 1000 >= who_.expires_at_s) {
+      // A token's identity ends at its expiry; the connection it opened ends with it.
+      send_error({ErrorKind::unauthorized, "token expired"});
+      flush();
+      send_close(ws::close_code::policy, "token expired");
+      return;
     }
-    if (ec && ec != websocket::error::closed && ec != asio::error::operation_aborted &&
-        ec != asio::error::eof) {
-      spdlog::debug("websocket {} ended: {}", who_.user.id, ec.message());
+    const auto silent = now - last_read_;
+    const auto limit = s_.options.ws_idle_timeout;
+    if (silent >= limit) {
+      spdlog::debug("websocket {}: no pong in {} s, closing", who_.user.id, limit.count());
+      finish();
+    } else if (silent >= limit / 2 && !ping_sent_) {
+      ping_sent_ = true;
+      control_ += ws::control_frame(ws::Opcode::ping, "");
+      request_write();
     }
-    finish();
   }
 
  private:
-  // A token's identity ends at its expiry; the connection it opened ends with it.
-  asio::awaitable<void> close_at_expiry() {
-    auto self = shared_from_this();
-    expiry_.expires_at(std::chrono::steady_clock::now() +
-                       std::chrono::seconds(who_.expires_at_s - now_ms() / 1000));
+  // --- Reading ---------------------------------------------------------------
+
+  void arm_read() {
+    if (reading_ || finished_) return;
+    reading_ = true;
+    socket_.async_wait(tcp::socket::wait_read,
+                       [self = shared_from_this(), this](boost::system::error_code ec) {
+                         reading_ = false;
+                         if (ec) return finish();
+                         on_readable();
+                       });
+  }
+
+  void on_readable() {
+    auto scratch = read_scratch();
     boost::system::error_code ec;
-    co_await expiry_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || closed()) co_return;
-    send_error({ErrorKind::unauthorized, "token expired"});
-    flush();
+    const std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return arm_read();
+    if (ec) {
+      if (ec != asio::error::eof && ec != asio::error::connection_reset) {
+        spdlog::debug("websocket {} ended: {}", who_.user.id, ec.message());
+      }
+      return finish();
+    }
+    last_read_ = Clock::now();
+    ping_sent_ = false;
+    if (closing_input_done_) return arm_read();  // only waiting for the peer to go
+    rbuf_.append(scratch.data(), n);
+    pump();
+  }
+
+  // Handles what the read buffer holds, as far as the rules of the header allow,
+  // and reads on when it can take more.
+  void pump() {
+    if (pumping_ || finished_) return;  // a frame handled inline re-enters: the loop goes on
+    pumping_ = true;
+    std::size_t pos = 0;
+    while (!finished_) {
+      if (!held_) {
+        if (close_sent_ && closing_input_done_) break;
+        ws::Frame frame;
+        std::size_t used = 0;
+        auto status = parser_.next(std::span<char>(rbuf_).subspan(pos), used, frame);
+        pos += used;
+        if (status == ws::FrameParser::Status::need_more) break;
+        if (status == ws::FrameParser::Status::fail) {
+          send_close(parser_.fail_code(), "protocol error");
+          closing_input_done_ = true;
+          break;
+        }
+        on_frame(frame);
+        continue;
+      }
+      const bool is_send = *held_ && is_type(**held_, "send");
+      if (seq_busy_ || (is_send ? sends_ >= k_max_sends_in_flight : sends_ > 0)) break;
+      auto parsed = std::move(*held_);
+      held_.reset();
+      if (is_send) {
+        ++sends_;
+        asio::co_spawn(shard_.context(), run_send(std::move(*parsed), next_ticket_++),
+                       asio::detached);
+      } else {
+        seq_busy_ = true;
+        asio::co_spawn(shard_.context(), run_frame(std::move(parsed)), asio::detached);
+      }
+    }
+    pumping_ = false;
+    if (finished_) return;
+    rbuf_.erase(0, pos);
+    if (rbuf_.empty()) rbuf_ = std::string();  // an idle connection keeps no buffer
+    if (!held_ || close_sent_) arm_read();
+  }
+
+  void on_frame(const ws::Frame& frame) {
+    switch (frame.opcode) {
+      case ws::Opcode::ping:
+        if (!close_sent_) {
+          control_ += ws::control_frame(ws::Opcode::pong, frame.payload);
+          request_write();
+        }
+        return;
+      case ws::Opcode::pong:
+        return;
+      case ws::Opcode::close:
+        return on_close_frame(frame.payload);
+      default:
+        break;
+    }
+    if (close_sent_) return;  // closing: data is no longer read
+    // RFC 6455 8.1: a text message that is not UTF-8 fails the connection. A binary
+    // one is just a frame whose JSON is bad: error 400, and the connection stays.
+    if (frame.opcode == ws::Opcode::text && !chat::is_valid_utf8(frame.payload)) {
+      send_close(ws::close_code::invalid_data, "invalid UTF-8");
+      closing_input_done_ = true;
+      return;
+    }
+    held_ = parse_json_object(frame.payload);
+  }
+
+  void on_close_frame(std::string_view payload) {
+    if (close_sent_) {  // the answer to ours: the handshake is complete
+      closing_input_done_ = true;
+      return finish();
+    }
+    std::uint16_t code = ws::close_code::normal;
+    if (payload.size() == 1) {
+      code = ws::close_code::protocol_error;
+    } else if (payload.size() >= 2) {
+      const auto peer = static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
+                                                   static_cast<std::uint8_t>(payload[1]));
+      if (!ws::valid_close_code(peer)) {
+        code = ws::close_code::protocol_error;
+      } else if (!chat::is_valid_utf8(payload.substr(2))) {
+        code = ws::close_code::invalid_data;
+      } else {
+        code = peer;  // echo it, as RFC 6455 5.5.1 suggests
+      }
+    }
+    peer_closed_ = true;
+    closing_input_done_ = true;
+    send_close(code, "");
+  }
+
+  static bool is_type(const json::object& o, std::string_view type) {
+    auto it = o.find("type");
+    return it != o.end() && it->value().is_string() && it->value().get_string() == type;
+  }
+
+  // --- Writing ---------------------------------------------------------------
+
+  // Control frames (the 101, pongs, pings) go out with the next write.
+  void request_write() {
+    if (!closed() && !writing()) shard_.mark_dirty(this);
+  }
+  bool wants_write() const override { return !control_.empty(); }
+
+  void write_batch(const std::vector<hub::FramePtr>& batch) override {
+    static constexpr char newline = '\n';
+    control_out_.swap(control_);
+    writer_.add(control_out_);
+    if (!batch.empty()) {
+      std::size_t bytes = batch.size() - 1;
+      for (const auto& f : batch) bytes += f->size();
+      writer_.add({header_.data(), ws::encode_header(ws::Opcode::text, bytes, header_)});
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (i) writer_.add({&newline, 1});
+        writer_.add(*batch[i]);
+      }
+    }
+    continue_write();
+  }
+
+  void continue_write() {
+    switch (writer_.send(socket_)) {
+      case SocketWriter::Status::done:
+        return written(true);
+      case SocketWriter::Status::failed:
+        return written(false);
+      case SocketWriter::Status::pending:
+        socket_.async_wait(tcp::socket::wait_write,
+                           [self = shared_from_this(), this](boost::system::error_code ec) {
+                             if (ec) return written(false);
+                             continue_write();
+                           });
+        return;
+    }
+  }
+
+  void written(bool ok) {
+    writer_.reset();
+    control_out_.clear();
+    if (control_out_.capacity() > 256) control_out_.shrink_to_fit();
+    if (writing_close_) {
+      writing_close_ = false;
+      if (!ok || peer_closed_) return finish();
+      // Ours was first: stop sending and wait (bounded by tick()) for the answer.
+      boost::system::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    write_done(ok);
+    if (!ok) return abort();
+    if (close_pending_) {
+      close_pending_ = false;
+      write_close_frame();
+    } else if (!control_.empty()) {
+      request_write();
+    }
+  }
+
+  // Starts the closing handshake: nothing is queued or sent after the close frame.
+  void send_close(std::uint16_t code, std::string_view reason) {
+    if (close_sent_ || finished_) return;
+    close_sent_ = true;
+    close_started_ = Clock::now();
     mark_closed();
-    ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "token expired"),
-                    [self](beast::error_code) {});
+    held_.reset();
+    control_ = ws::close_frame(code, reason);
+    if (writing()) {
+      close_pending_ = true;
+    } else {
+      write_close_frame();
+    }
+  }
+
+  void write_close_frame() {
+    writing_close_ = true;
+    control_out_.swap(control_);
+    writer_.add(control_out_);
+    continue_write();
+  }
+
+  void abort() override {
+    // Not finish() here: this can run inside the shard's delivery loop, which must
+    // not see its tables change. The socket goes now; the rest right after.
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    asio::post(shard_.context(), [self = shared_from_this(), this] { finish(); });
+  }
+
+  void drain() override {
+    // Shutdown: say "going away" (1001) so clients reconnect elsewhere or later.
+    send_close(ws::close_code::going_away, "server shutting down");
   }
 
   void finish() {
+    if (finished_) return;
+    finished_ = true;
     mark_closed();
     detach();
-    expiry_.cancel();
+    shard_.remove_tickable(this);
+    held_.reset();
     // Closing the connection that asked for a match takes the user out of the queue.
     if (in_match_queue_) chat_.leave_match(who_.user.id);
-    if (counted_) {
-      s_.metrics.connection_closed(http::Transport::ws);
-      counted_ = false;
-    }
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    s_.metrics.connection_closed(http::Transport::ws);
+    boost::system::error_code ignored;
+    socket_.close(ignored);  // pending waits end with operation_aborted
+    parser_.release();
+    rbuf_ = std::string();
   }
+
+  // --- Frames ----------------------------------------------------------------
 
   void send_json(const json::object& o) { enqueue(hub::make_frame(json::serialize(o))); }
 
-  void send_error(const chat::Error& e, const json::object* context = nullptr) {
+  static json::object error_json(const chat::Error& e, const json::object* context) {
     json::object o{{"type", "error"}, {"code", chat::status_of(e.kind)}, {"content", e.message}};
     if (context) {
       for (auto key : {"room", "client_id"}) {
         if (auto it = context->find(key); it != context->end()) o[key] = it->value();
       }
     }
-    send_json(o);
+    return o;
   }
 
-  asio::awaitable<void> handle(std::string_view text) {
-    auto obj = parse_json_object(text);
+  void send_error(const chat::Error& e, const json::object* context = nullptr) {
+    send_json(error_json(e, context));
+  }
+
+  // One frame that runs alone (everything but `send`).
+  asio::awaitable<void> run_frame(chat::Result<json::object> parsed) {
+    auto self = shared_from_this();
+    co_await handle(parsed);
+    seq_busy_ = false;
+    pump();
+  }
+
+  // One `send`; its answer is released in the order of the sends (respond()).
+  asio::awaitable<void> run_send(json::object obj, std::uint64_t ticket) {
+    auto self = shared_from_this();
+    auto answer = co_await on_send(obj);
+    auto frame = hub::make_frame(json::serialize(answer));
+    respond(ticket, frame);
+    --sends_;
+    pump();
+  }
+
+  void respond(std::uint64_t ticket, const hub::FramePtr& frame) {
+    if (ticket != next_release_) {
+      early_answers_.emplace_back(ticket, frame);
+      return;
+    }
+    enqueue(frame);
+    ++next_release_;
+    // Answers that finished before this one follow it now, in order.
+    for (bool found = true; found && !early_answers_.empty();) {
+      found = false;
+      for (auto it = early_answers_.begin(); it != early_answers_.end(); ++it) {
+        if (it->first != next_release_) continue;
+        enqueue(it->second);
+        ++next_release_;
+        early_answers_.erase(it);
+        found = true;
+        break;
+      }
+    }
+  }
+
+  // By reference: see blocking.hpp on GCC 12 and temporaries in co_await.
+  asio::awaitable<void> handle(chat::Result<json::object>& obj) {
     if (!obj) {
       send_error(obj.error());
       co_return;
@@ -138,8 +411,9 @@ class WsSession final : public Streamer {
       if (!room) co_return send_error(room.error());
       if (!chat::is_valid_id(*room)) co_return send_error({ErrorKind::not_found, "no such room"});
       unfollow(*room);
-    } else if (type == "send") {
-      co_await on_send(*obj);
+    } else if (type == "send") {  // reached only if pump() did not route it
+      auto answer = co_await on_send(*obj);
+      send_json(answer);
     } else if (type == "typing") {
       auto in = JsonInput::of(std::move(*obj), {"type", "room", "on"});
       if (!in) co_return send_error(in.error());
@@ -244,55 +518,26 @@ class WsSession final : public Streamer {
     send_json({{"type", "offline_list"}, {"data", std::move(list)}});
   }
 
-  asio::awaitable<void> on_send(json::object& obj) {
+  // The answer to a `send`: its ack, or the error.
+  asio::awaitable<json::object> on_send(json::object& obj) {
     auto in = JsonInput::of(std::move(obj), {"type", "room", "text", "client_id"});
-    if (!in) co_return send_error(in.error());
+    if (!in) co_return error_json(in.error(), nullptr);
     auto room = in->string("room");
     auto text = in->string("text");
     auto client_id = in->optional_string("client_id");
-    if (!room) co_return send_error(room.error(), &in->object());
-    if (!text) co_return send_error(text.error(), &in->object());
-    if (!client_id) co_return send_error(client_id.error(), &in->object());
+    if (!room) co_return error_json(room.error(), &in->object());
+    if (!text) co_return error_json(text.error(), &in->object());
+    if (!client_id) co_return error_json(client_id.error(), &in->object());
     std::string cid = client_id->value_or("");
     auto r = co_await chat_.post_message(who_, *room, *text, cid);
-    if (closed()) co_return;
-    if (!r) co_return send_error(r.error(), &in->object());
-    send_json({{"type", "ack"},
-               {"client_id", cid},
-               {"room", *room},
-               {"seq", r->event ? r->event->seq : 0}});
+    if (!r) co_return error_json(r.error(), &in->object());
+    co_return json::object{{"type", "ack"},
+                           {"client_id", cid},
+                           {"room", *room},
+                           {"seq", r->event ? r->event->seq : 0}};
   }
 
-  // Streamer
-  void write_batch(const std::vector<hub::FramePtr>& batch) override {
-    // One text frame per flush: the frames joined by "\n" (API.md allows it), as a
-    // gather write so no payload is copied.
-    static const char newline = '\n';
-    buffers_.clear();
-    buffers_.reserve(batch.size() * 2);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (i) buffers_.emplace_back(&newline, 1);
-      buffers_.emplace_back(batch[i]->data(), batch[i]->size());
-    }
-    ws_.text(true);
-    ws_.async_write(buffers_, [self = shared_from_this(), this](beast::error_code ec, std::size_t) {
-      write_done(!ec);
-      if (ec) abort();
-    });
-  }
-
-  void abort() override {
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(asio::socket_base::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().cancel(ignored);
-  }
-
-  void drain() override {
-    // Shutdown: say "going away" (1001) so clients reconnect elsewhere or later.
-    mark_closed();
-    ws_.async_close(websocket::close_code::going_away,
-                    [self = shared_from_this()](beast::error_code) {});
-  }
+  // --- Streamer --------------------------------------------------------------
 
   hub::FramePtr encode_replayed(const chat::Event& e) override {
     return encode_event(e, nullptr)->get(hub::Format::ws);
@@ -306,19 +551,39 @@ class WsSession final : public Streamer {
   }
 
   ChatService& chat_;
-  websocket::stream<beast::tcp_stream> ws_;
-  std::vector<asio::const_buffer> buffers_;
-  asio::steady_timer expiry_;
-  bool counted_ = true;
-  bool in_match_queue_ = false;  // the HTTP layer counted the upgrade
+  tcp::socket socket_;
+  ws::FrameParser parser_;
+  std::string rbuf_;  // received, not yet handled: a partial frame, or frames held back
+  std::optional<chat::Result<json::object>> held_;  // the next frame, waiting its turn
+  std::string control_;                             // control frames for the next write
+  std::string control_out_;                         // ... and those being written
+  SocketWriter writer_;
+  std::array<char, 10> header_{};
+  std::vector<std::pair<std::uint64_t, hub::FramePtr>> early_answers_;
+  std::uint64_t next_ticket_ = 0;
+  std::uint64_t next_release_ = 0;
+  Clock::time_point last_read_{};
+  Clock::time_point close_started_{};
+  int sends_ = 0;          // `send` frames being stored
+  bool seq_busy_ = false;  // a frame that runs alone is running
+  bool pumping_ = false;
+  bool reading_ = false;
+  bool ping_sent_ = false;
+  bool close_sent_ = false;  // our close frame is queued or sent
+  bool close_pending_ = false;
+  bool writing_close_ = false;
+  bool peer_closed_ = false;
+  bool closing_input_done_ = false;  // nothing more is parsed
+  bool finished_ = false;
+  bool in_match_queue_ = false;
 };
 
 }  // namespace
 
-void start_ws_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
-                      rest::Request req, Identity who) {
-  auto session = std::make_shared<WsSession>(chat, shard, std::move(stream), std::move(who));
-  asio::co_spawn(shard.context(), session->run(std::move(req)), asio::detached);
+void start_ws_session(ChatService& chat, hub::Shard& shard, tcp::socket socket,
+                      std::string accept_response, std::string early_bytes, Identity who) {
+  auto session = std::make_shared<WsSession>(chat, shard, std::move(socket), std::move(who));
+  session->start(std::move(accept_response), std::move(early_bytes));
 }
 
 }  // namespace parley::transport

@@ -2,21 +2,30 @@
 // One WebSocket client (API.md "WebSocket"): reads JSON frames and answers them,
 // follows the rooms it subscribes to, and sends queued output as one text frame
 // per flush with the frames joined by "\n". Lives on one shard; kept alive by its
-// own read loop and pending operations.
-#include <boost/beast/core/tcp_stream.hpp>
+// pending socket operations and the frames it is handling.
+//
+// Frames are handled in the order they arrive, one at a time, except `send`: up to
+// k_max_sends_in_flight sends are stored at once (a fast publisher is not held to
+// one store round trip per message), and their acks and errors still go out in the
+// order of the sends. Any other frame waits until the sends before it are done.
+// Past the in-flight bound the session stops reading: TCP pushes back.
+#include <boost/asio/ip/tcp.hpp>
+#include <string>
 
 #include "hub/shard.hpp"
 #include "transport/identity.hpp"
-#include "transport/rest/rest.hpp"
 #include "transport/services.hpp"
 
 namespace parley::transport {
 
 class ChatService;
 
-// Takes over an upgraded connection. `req` is the upgrade request, already
-// authenticated as `who`.
-void start_ws_session(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
-                      rest::Request req, Identity who);
+constexpr int k_max_sends_in_flight = 32;
+
+// Takes over an upgraded connection: writes `accept_response` (the 101 answer to
+// the upgrade request, authenticated as `who`), then serves the client.
+// `early_bytes` are bytes the client sent after its request, already read.
+void start_ws_session(ChatService& chat, hub::Shard& shard, boost::asio::ip::tcp::socket socket,
+                      std::string accept_response, std::string early_bytes, Identity who);
 
 }  // namespace parley::transport

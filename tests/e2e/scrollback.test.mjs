@@ -39,9 +39,13 @@ s.test('scrollback_to_the_top_shows_all_120_messages_once', async (t) => {
   const deadline = Date.now() + 6 * WAIT_MS;
   while (count < N) {
     assert.ok(Date.now() < deadline, `scrolling up loaded ${count} of ${N} messages`);
-    await page.mouse.wheel(0, -20_000);
+    // Wheel on each poll, as a reader does: a wheel that lands before the page's
+    // own scroll-to-newest on load would otherwise be undone and never repeated.
     count = (await until(`older messages to load after scrolling to the top (${count} of ${N} shown)`,
-      () => page.locator('#messages article.msg').count(), (n) => n > count || n >= N));
+      async () => {
+        await page.mouse.wheel(0, -20_000);
+        return page.locator('#messages article.msg').count();
+      }, (n) => n > count || n >= N));
   }
 
   const ms = await assertExactly(page, expected, 'reader');

@@ -189,8 +189,9 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
             co_return;
           case RouteKind::sse_user:
             server.metrics.connection_upgraded(Transport::sse);
+            // ?random=1: the /random page's stream, which holds its queue place.
             transport::start_user_feed_session(server.chat, shard, std::move(stream),
-                                               std::move(*ctx.who));
+                                               std::move(*ctx.who), ctx.query("random") == "1");
             co_return;
           case RouteKind::handler:
             if (wrong_content_type(req)) {

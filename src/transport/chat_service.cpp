@@ -159,6 +159,20 @@ bool ChatService::leave_match(const chat::UserId& user) {
   return match_queue_.leave(user);
 }
 
+void ChatService::hold_match(const chat::UserId& user) {
+  std::lock_guard lock(match_mu_);
+  ++match_holds_[user];
+}
+
+void ChatService::release_match(const chat::UserId& user) {
+  std::lock_guard lock(match_mu_);
+  auto it = match_holds_.find(user);
+  if (it == match_holds_.end() || --it->second > 0) return;
+  match_holds_.erase(it);
+  waiting_.erase(user);
+  match_queue_.leave(user);
+}
+
 asio::awaitable<void> ChatService::end_random(const Identity& who, const chat::RoomId& room) {
   auto members = co_await store_call<std::vector<chat::Member>>(
       [&](auto cb) { s_.store.list_members(room, cb); });

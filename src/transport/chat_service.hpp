@@ -78,6 +78,13 @@ class ChatService {
   };
   boost::asio::awaitable<chat::Result<MatchResult>> join_match(const Identity& who);
   bool leave_match(const chat::UserId& user);
+  // The web page's place in the queue. A page has no connection that "asked" (its
+  // find is a form post), so its user stream (/events?random=1) holds the place
+  // instead: hold on open, release on close; when the user's last holding stream
+  // closes, the user leaves the queue, as when the WebSocket that asked closes.
+  // Counted, so a reload whose new stream opens before the old one closes keeps it.
+  void hold_match(const chat::UserId& user);
+  void release_match(const chat::UserId& user);
 
   Services& services() noexcept { return s_; }
 
@@ -99,6 +106,7 @@ class ChatService {
   std::mutex match_mu_;  // guards the queue: any shard may call join/leave
   chat::MatchQueue match_queue_;
   std::unordered_map<chat::UserId, chat::UserRef> waiting_;
+  std::unordered_map<chat::UserId, int> match_holds_;  // open holding streams per user
 };
 
 }  // namespace parley::transport

@@ -27,13 +27,19 @@ namespace {
 // store reads) are not used; its queue, bound and flushing are.
 class UserFeed final : public SseStream {
  public:
-  UserFeed(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who)
+  UserFeed(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
+           bool holds_match)
       : SseStream(chat.services(), shard, hub::Format::ws, std::move(who), std::move(stream)),
+        chat_(chat),
+        holds_match_(holds_match),
         channel_(user_channel(who_.user.id)),
         own_author_(R"("author":{"id":)" + json::serialize(json::string(who_.user.id))),
         own_reader_(R"("user_id":)" + json::serialize(json::string(who_.user.id)) + ",") {}
 
   void start() {
+    // Before the head goes out: the page posts its find only once the stream is open,
+    // so the hold is always in place by then.
+    if (holds_match_) chat_.hold_match(who_.user.id);
     open();
     subscribe(channel_);
     asio::co_spawn(shard_.context(), snapshot(), asio::detached);
@@ -110,6 +116,15 @@ class UserFeed final : public SseStream {
     const auto* room = o.if_contains("room");
     if (room == nullptr || !room->is_string()) return;
     const std::string id(room->as_string());
+    const auto* type = o.if_contains("type");
+    const std::string_view kind =
+        type != nullptr && type->is_string() ? std::string_view(type->as_string()) : "";
+    // The random page acts on these itself (see the header); the payload is passed on.
+    if (kind == "matched" || kind == "chat_ended") {
+      if (kind == "matched") subscribe(id);
+      enqueue(hub::make_frame(sse_event({}, kind, payload)));
+      return;
+    }
     if (!subscribed_.contains(id)) {
       subscribe(id);
       enqueue(hub::make_frame(sse_event({}, "room", json::serialize(json::object{{"room", id}}))));
@@ -125,6 +140,7 @@ class UserFeed final : public SseStream {
   }
 
   void on_finish() override {
+    if (holds_match_) chat_.release_match(who_.user.id);
     shard_.forget(this, {subscribed_.begin(), subscribed_.end()});
     subscribed_.clear();
   }
@@ -132,6 +148,8 @@ class UserFeed final : public SseStream {
   // Never used: this feed follows no room log.
   hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
 
+  ChatService& chat_;
+  bool holds_match_;
   std::string channel_;
   std::string own_author_;
   std::string own_reader_;
@@ -141,8 +159,8 @@ class UserFeed final : public SseStream {
 }  // namespace
 
 void start_user_feed_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
-                             Identity who) {
-  std::make_shared<UserFeed>(chat, shard, std::move(stream), std::move(who))->start();
+                             Identity who, bool holds_match) {
+  std::make_shared<UserFeed>(chat, shard, std::move(stream), std::move(who), holds_match)->start();
 }
 
 }  // namespace parley::transport

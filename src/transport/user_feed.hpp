@@ -7,7 +7,12 @@
 //            own message, which moved their read marker with it);
 //   `read`   {room, seq} when the user's read marker moves (from any tab);
 //   `room`   {room} when a room the user was not following shows up on the user's
-//            channel (user_channel.hpp: a direct message from someone new, a match).
+//            channel (user_channel.hpp: a direct message from someone new);
+//   `matched` {type, room, peer} and `chat_ended` {type, room, by}: the random-chat
+//            notices, as they are on /api/events (a matched room is followed for
+//            ticks, but announced by `matched` rather than `room`).
+// With `holds_match` (the /random page's stream, /events?random=1) the stream also
+// holds the user's place in the random-chat queue (ChatService::hold_match).
 // Ticks carry absolute seqs, so one that overtakes the snapshot or repeats is
 // harmless (the page keeps the maximum); a reconnect starts over with a snapshot.
 // Lives on one shard, like every session.
@@ -21,6 +26,6 @@ namespace parley::transport {
 class ChatService;
 
 void start_user_feed_session(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
-                             Identity who);
+                             Identity who, bool holds_match = false);
 
 }  // namespace parley::transport

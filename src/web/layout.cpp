@@ -16,8 +16,9 @@ constexpr std::string_view k_htmx_config =
 
 // In the order they must run (all deferred, so after parsing, in this order).
 constexpr std::string_view k_app_scripts[] = {
-    "vendor/htmx.min.js", "vendor/sse.js",   "js/parley.js",     "js/live.js",   "js/composer.js",
-    "js/keyboard.js",     "js/reactions.js", "js/scrollback.js", "js/unread.js", "js/ui.js"};
+    "vendor/htmx.min.js", "vendor/sse.js",  "js/parley.js",    "js/live.js",
+    "js/composer.js",     "js/keyboard.js", "js/reactions.js", "js/scrollback.js",
+    "js/unread.js",       "js/ui.js",       "js/random.js"};
 
 bool less_by_name(const chat::RoomSummary& a, const chat::RoomSummary& b) {
   return std::lexicographical_compare(a.room.name.begin(), a.room.name.end(), b.room.name.begin(),
@@ -74,6 +75,9 @@ std::string page(const Web& web, std::string_view title, const chat::UserRef* us
   attr(out, "href", web.assets.url("img/icon.svg"));
   out += "><link rel=\"stylesheet\"";
   attr(out, "href", web.assets.url("css/app.css"));
+  // The random-chat page's styles, kept apart from the app's (one job per file).
+  out += "><link rel=\"stylesheet\"";
+  attr(out, "href", web.assets.url("css/random.css"));
   // Not deferred: it sets html[data-theme] before the first paint.
   out += "><script";
   attr(out, "src", web.assets.url("js/theme.js"));
@@ -104,6 +108,8 @@ void append_sidebar(std::string& out, const std::vector<chat::RoomSummary>& room
   std::vector<const chat::RoomSummary*> groups;
   std::vector<const chat::RoomSummary*> directs;  // newest activity first, as listed
   for (const auto& r : rooms) {
+    // A random chat is reached through the Random chat link, not listed as a room.
+    if (r.room.kind == chat::RoomKind::random) continue;
     (r.room.kind == chat::RoomKind::direct ? directs : groups).push_back(&r);
   }
   std::sort(groups.begin(), groups.end(),
@@ -125,6 +131,12 @@ void append_sidebar(std::string& out, const std::vector<chat::RoomSummary>& room
   if (directs.empty()) {
     out += "<li class=\"empty\">Open one from a room's member list.</li>";
   }
+  out += "</ul><ul id=\"more-list\" aria-label=\"More\"><li><a id=\"random-link\" ";
+  out += "class=\"room-link random\" href=\"/random\"";
+  if (current == k_random_page) out += " aria-current=\"page\"";
+  out +=
+      "><span class=\"sigil\" aria-hidden=\"true\">&#127922;</span><span class=\"name\">"
+      "Random chat</span></a></li>";
   out += "</ul><div class=\"me\"><span class=\"who\">";
   escaped(out, me.name);
   out +=
@@ -158,6 +170,14 @@ void append_topbar(std::string& out, const chat::Room* room, std::string_view ti
   if (room != nullptr && member && room->kind == chat::RoomKind::group) {
     out += "<form method=\"post\" class=\"inline\"";
     attr(out, "action", "/rooms/" + room->id + "/leave");
+    out += "><button type=\"submit\" id=\"leave\">Leave</button></form>";
+  }
+  if (room != nullptr && member && room->kind == chat::RoomKind::random) {
+    // Ends the chat for both; `room` so that a stale tab cannot end a newer chat.
+    out +=
+        "<form method=\"post\" action=\"/random/leave\" class=\"inline\" id=\"leave-form\">"
+        "<input type=\"hidden\" name=\"room\"";
+    attr(out, "value", room->id);
     out += "><button type=\"submit\" id=\"leave\">Leave</button></form>";
   }
   out +=

@@ -17,8 +17,12 @@ namespace parley::web {
 std::string page(const Web& web, std::string_view title, const chat::UserRef* user,
                  std::string_view body);
 
+// What append_sidebar's `current` is on the random-chat page (no room id has a '/').
+inline constexpr std::string_view k_random_page = "/random";
+
 // nav#sidebar: group rooms (public ones and the user's private ones) with unread
-// badges, then the user's direct messages; `current` is the open room's id or "".
+// badges, then the user's direct messages, then the Random chat link; `current` is
+// the open room's id, k_random_page, or "".
 void append_sidebar(std::string& out, const std::vector<chat::RoomSummary>& rooms,
                     std::string_view current, const chat::UserRef& me);
 // header#topbar for the open room (null: none open). `member`: leave is offered.

@@ -1,5 +1,5 @@
 #pragma once
-// The web app's routes: pages (login, rooms), the form posts the pages make,
+// The web app's routes: pages (login, rooms, random chat), the form posts the pages make,
 // invites, static files, and the operator endpoints /health and /metrics.
 #include <string>
 #include <vector>

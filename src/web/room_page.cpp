@@ -9,6 +9,7 @@
 #include "web/fragments.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
+#include "web/room_view.hpp"
 #include "web/web.hpp"
 
 namespace parley::web {
@@ -49,6 +50,11 @@ void append_list_top(std::string& out, const chat::Room& room, bool has_more, ch
         "hx-swap=\"outerHTML\"";
     attr(out, "hx-get", "/rooms/" + room.id + "/history?before=" + std::to_string(before));
     out += "><span class=\"spinner\" aria-hidden=\"true\"></span> Loading older messages…</div>";
+  } else if (room.kind == chat::RoomKind::random) {
+    // No name: scrollback renders this too, and knows the room, not the peer.
+    out +=
+        "<p class=\"room-start\">You are now chatting with a stranger who was looking too. "
+        "Say hi!</p>";
   } else {
     out += "<p class=\"room-start\">This is the very beginning of <strong>";
     escaped(out, title);
@@ -99,85 +105,28 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
   const chat::UserRef& me = c.who->user;
   auto room = co_await web.chat.viewable_room(*c.who, room_id);
   if (!room) co_return not_found_page(web, c.req, me);
+  // A random chat has its own page, with the leave-and-find-again flow around it.
+  if (room->kind == chat::RoomKind::random) co_return see_other(c.req, "/random");
   auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
       [&](auto cb) { s.store.list_rooms(me.id, cb); });
   if (!rooms) co_return error_text(c.req, rooms.error());
   auto members = co_await store_call<std::vector<chat::Member>>(
       [&](auto cb) { s.store.list_members(room->id, cb); });
   if (!members) co_return error_text(c.req, members.error());
-  const store::HistoryQuery q{room->id, std::nullopt, std::nullopt,
-                              s.options.limits.history_default};
-  auto log = co_await log_page(web, q);
+  auto log = co_await latest_log(web, room->id);
   if (!log) co_return error_text(c.req, log.error());
-  const auto& [history, messages] = *log;
 
   bool member = false;
-  chat::Seq read_seq = 0;
-  const chat::Member* peer = nullptr;
-  for (const auto& m : *members) {
-    if (m.user.id == me.id) {
-      member = true;
-      read_seq = m.read_seq;
-    } else if (room->kind == chat::RoomKind::direct) {
-      peer = &m;
-    }
-  }
+  for (const auto& m : *members) member = member || m.user.id == me.id;
   const std::string title =
       room->kind == chat::RoomKind::direct ? direct_room_title(*room, me) : room->name;
-  // The room's state as of the render; the stream starts right after last_seq.
-  const chat::Seq last_seq = history.last_seq;
 
   std::string body = "<div id=\"app\">";
   append_sidebar(body, *rooms, room->id, me);
   body += "<div id=\"main\">";
   append_topbar(body, &*room, title, member);
-  body += "<main id=\"room\"";
-  attr(body, "data-room", room->id);
-  attr(body, "data-room-name", title);
-  attr(body, "data-kind", chat::to_string(room->kind));
-  attr(body, "data-last-seq", std::to_string(last_seq));
-  attr(body, "data-read-seq", std::to_string(read_seq));
-  attr(body, "data-member", member ? "true" : "false");
-  if (peer != nullptr) {
-    attr(body, "data-peer", peer->user.id);
-    attr(body, "data-peer-read", std::to_string(peer->read_seq));
-  }
-  body += "><div id=\"live\" hx-ext=\"sse\"";
-  attr(body, "sse-connect", "/rooms/" + room->id + "/events?since=" + std::to_string(last_seq));
-  body +=
-      "><section id=\"messages\" aria-live=\"polite\" aria-relevant=\"additions\" "
-      "aria-label=\"Messages\" tabindex=\"0\" sse-swap=\"message,member\" hx-swap=\"beforeend\">";
-  const chat::Seq oldest = history.events.empty() ? last_seq + 1 : history.events.front().seq;
-  append_list_top(body, *room, history.has_more, oldest, title);
-  body += messages;
-  body +=
-      "</section><div id=\"stream-inbox\" hidden "
-      "sse-swap=\"edit,delete,reaction,preview,typing,read,reset\" hx-swap=\"none\"></div>"
-      "</div><div id=\"typing\" aria-live=\"polite\"></div>";
-  if (member && room->kind == chat::RoomKind::group &&
-      room->visibility == chat::Visibility::private_room) {
-    body +=
-        "<div id=\"invite-panel\" class=\"panel\" hidden><label for=\"invite-link\">Invite link: "
-        "anyone who opens it joins this room. It works once and expires in 30 days.</label>"
-        "<div class=\"row\"><input id=\"invite-link\" readonly><button type=\"button\" "
-        "id=\"invite-copy\">Copy</button><button type=\"button\" id=\"invite-close\" "
-        "aria-label=\"Close\">&#10005;</button></div></div>";
-  }
-  body += "<form id=\"composer\" method=\"post\" hx-swap=\"none\"";
-  attr(body, "action", "/rooms/" + room->id + "/messages");
-  attr(body, "hx-post", "/rooms/" + room->id + "/messages");
-  body += "><label for=\"composer-text\" class=\"sr-only\">";
-  escaped(body, "Message " + title);
-  body += "</label><textarea id=\"composer-text\" name=\"text\" rows=\"1\" required";
-  std::string placeholder =
-      room->kind == chat::RoomKind::group ? "Message #" + title : "Message " + title;
-  if (!member) placeholder += " (sending joins the room)";
-  attr(body, "placeholder", placeholder);
-  attr(body, "maxlength", std::to_string(s.options.limits.max_msg_bytes));
-  body +=
-      "></textarea><input type=\"hidden\" name=\"client_id\"><button type=\"submit\" "
-      "class=\"send\" aria-label=\"Send\"><span aria-hidden=\"true\">&#10148;</span></button>"
-      "<p id=\"composer-error\" role=\"alert\" class=\"error\" hidden></p></form></main></div>";
+  append_room_main(body, web, *room, title, *log, *members, me);
+  body += "</div>";
   body +=
       "<aside id=\"members\" aria-labelledby=\"members-heading\" hx-trigger=\"every 30s, "
       "parley-members\" "
@@ -191,6 +140,88 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
 }
 
 }  // namespace
+
+asio::awaitable<chat::Result<RoomLog>> latest_log(const Web& web, const chat::RoomId& room) {
+  const store::HistoryQuery q{room, std::nullopt, std::nullopt,
+                              web.s.options.limits.history_default};
+  auto log = co_await log_page(web, q);
+  if (!log) co_return std::unexpected(log.error());
+  co_return RoomLog{std::move(log->first), std::move(log->second)};
+}
+
+void append_room_main(std::string& body, const Web& web, const chat::Room& room,
+                      std::string_view title, const RoomLog& log,
+                      const std::vector<chat::Member>& members, const chat::UserRef& me) {
+  bool member = false;
+  chat::Seq read_seq = 0;
+  const chat::Member* peer = nullptr;  // the other one of a two-person room, for "Seen"
+  const bool two_person =
+      room.kind == chat::RoomKind::direct || room.kind == chat::RoomKind::random;
+  for (const auto& m : members) {
+    if (m.user.id == me.id) {
+      member = true;
+      read_seq = m.read_seq;
+    } else if (two_person) {
+      peer = &m;
+    }
+  }
+  const auto& history = log.history;
+  // The room's state as of the render; the stream starts right after last_seq.
+  const chat::Seq last_seq = history.last_seq;
+
+  body += "<main id=\"room\"";
+  attr(body, "data-room", room.id);
+  attr(body, "data-room-name", title);
+  attr(body, "data-kind", chat::to_string(room.kind));
+  attr(body, "data-last-seq", std::to_string(last_seq));
+  attr(body, "data-read-seq", std::to_string(read_seq));
+  attr(body, "data-member", member ? "true" : "false");
+  if (peer != nullptr) {
+    attr(body, "data-peer", peer->user.id);
+    attr(body, "data-peer-read", std::to_string(peer->read_seq));
+  }
+  body += "><div id=\"live\" hx-ext=\"sse\"";
+  attr(body, "sse-connect", "/rooms/" + room.id + "/events?since=" + std::to_string(last_seq));
+  body +=
+      "><section id=\"messages\" aria-live=\"polite\" aria-relevant=\"additions\" "
+      "aria-label=\"Messages\" tabindex=\"0\" sse-swap=\"message,member\" hx-swap=\"beforeend\">";
+  const chat::Seq oldest = history.events.empty() ? last_seq + 1 : history.events.front().seq;
+  append_list_top(body, room, history.has_more, oldest, title);
+  body += log.html;
+  body +=
+      "</section><div id=\"stream-inbox\" hidden "
+      "sse-swap=\"edit,delete,reaction,preview,typing,read,reset\" hx-swap=\"none\"></div>"
+      "</div><div id=\"typing\" aria-live=\"polite\"></div>";
+  if (member && room.kind == chat::RoomKind::group &&
+      room.visibility == chat::Visibility::private_room) {
+    body +=
+        "<div id=\"invite-panel\" class=\"panel\" hidden><label for=\"invite-link\">Invite link: "
+        "anyone who opens it joins this room. It works once and expires in 30 days.</label>"
+        "<div class=\"row\"><input id=\"invite-link\" readonly><button type=\"button\" "
+        "id=\"invite-copy\">Copy</button><button type=\"button\" id=\"invite-close\" "
+        "aria-label=\"Close\">&#10005;</button></div></div>";
+  }
+  body += "<form id=\"composer\" method=\"post\" hx-swap=\"none\"";
+  attr(body, "action", "/rooms/" + room.id + "/messages");
+  attr(body, "hx-post", "/rooms/" + room.id + "/messages");
+  body += "><label for=\"composer-text\" class=\"sr-only\">";
+  escaped(body, "Message " + std::string(title));
+  body += "</label>";
+  // Attachments (the media issue) plug in here, for rooms and random chats alike: an
+  // attach control before the text that uploads to the media route and adds the
+  // upload's id to this form (the API's `attachments` field), for POST
+  // /rooms/{id}/messages to pass on. Until uploads exist, nothing is offered.
+  body += "<textarea id=\"composer-text\" name=\"text\" rows=\"1\" required";
+  std::string placeholder = room.kind == chat::RoomKind::group ? "Message #" + std::string(title)
+                                                               : "Message " + std::string(title);
+  if (!member) placeholder += " (sending joins the room)";
+  attr(body, "placeholder", placeholder);
+  attr(body, "maxlength", std::to_string(web.s.options.limits.max_msg_bytes));
+  body +=
+      "></textarea><input type=\"hidden\" name=\"client_id\"><button type=\"submit\" "
+      "class=\"send\" aria-label=\"Send\"><span aria-hidden=\"true\">&#10148;</span></button>"
+      "<p id=\"composer-error\" role=\"alert\" class=\"error\" hidden></p></form></main>";
+}
 
 void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
   out.push_back({bh::verb::get, "/", rest::Access::page,

@@ -1,5 +1,6 @@
 // Takes the screenshots of docs/screenshots/ from a real server with a small,
-// believable conversation: desktop (1280×800) and mobile (390×844), light and dark.
+// believable conversation: desktop (1280×800) and mobile (390×844), light and dark;
+// and a random chat (/random) on the desktop.
 //
 //   PARLEY_BIN=build/parley node tests/e2e/screenshots.mjs [out-dir]
 import assert from 'node:assert/strict';
@@ -117,10 +118,48 @@ async function main() {
     }
     bobOnline.abort();
     await setup.close();
+    await randomChat(browser, srv);
   } finally {
     await browser.close();
     await srv.close();
   }
+}
+
+// Dana finds a stranger on /random (Evan, through the API) and they talk.
+async function randomChat(browser, srv) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  await loginAsGuest(page, srv.url, 'Dana');
+  await page.goto(`${srv.url}/random`);
+  // Dana's ask goes out once her page's stream is open; then she is waiting.
+  await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/random/find'),
+    page.locator('button#find').click(),
+  ]);
+  const evan = await apiGuest(srv.url, 'Evan');
+  const r = await api(srv.url, 'POST', '/api/match', { token: evan.token });
+  assert.equal(r.body?.data?.status, 'matched', r.text);
+  const m = r.body.data;
+  await page.locator('main#room[data-kind="random"] form#composer').waitFor({ state: 'visible' });
+  const room = m.room.id;
+  const evanSays = async (text) => {
+    const r = await api(srv.url, 'POST', `/api/rooms/${room}/messages`, { token: evan.token, body: { text } });
+    assert.equal(r.status, 201, r.text);
+  };
+  const danaSays = async (text) => {
+    const r = await apiFetch(page, 'POST', `/api/rooms/${room}/messages`, { text });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  };
+  await evanSays('Hi! First time trying this 👋');
+  await danaSays('Hello! Same here. Where are you writing from?');
+  await evanSays('Lisbon, it is *way* too sunny to be indoors');
+  await danaSays('Rainy Oslo here, so I envy you a little ☔');
+  await until('the random chat to render', () => page.locator('#messages article.msg').count(), (n) => n >= 4);
+  await page.evaluate(() => document.fonts.ready);
+  await page.screenshot({ path: path.join(outDir, 'desktop-random.png') });
+  console.log(`wrote ${path.join(outDir, 'desktop-random.png')}`);
+  await context.close();
 }
 
 await main();

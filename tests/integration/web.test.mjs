@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from './lib/test.mjs';
 import { startServer } from './lib/server.mjs';
-import { clientFor, httpRequest, openSse, unique } from './lib/client.mjs';
+import { clientFor, data, eventually, httpRequest, openSse, unique } from './lib/client.mjs';
 
 let srv;
 before(async () => {
@@ -168,4 +168,78 @@ test('password accounts register and sign in through the login page', async () =
   const ok = await post('login', 'correct horse');
   assert.equal(ok.status, 303);
   assert.match(String(ok.headers['set-cookie']), /parley_session=/);
+});
+
+// The random-chat page's server side (the page itself: tests/e2e/random.test.mjs).
+// These are the file's only tests that use the match queue, which is server-wide.
+
+async function sseOpen() {
+  const m = await httpRequest(`${srv.url}/metrics`);
+  return Number(/^parley_connections_open\{transport="sse"\} (\d+)/m.exec(m.text)?.[1]);
+}
+
+test('the random page: its stream tells the match and the end, and find answers an ongoing chat', async () => {
+  const c = clientFor(srv);
+  const cookie = await browserGuest('Lobby Page');
+  const feed = await openSse(srv.url, '/events?random=1', { headers: { cookie } });
+  try {
+    await feed.next((r) => r.event === 'rooms', undefined, 'the snapshot');
+    const find = await pagePost('/random/find', cookie, {});
+    assert.equal(find.status, 200);
+    assert.equal(find.text, 'waiting');
+    const stranger = await c.guest('Lobby Api');
+    const m = data(await c.api('POST', '/api/match', undefined, stranger.token));
+    assert.equal(m.status, 'matched');
+    const matched = await feed.next((r) => r.event === 'matched', undefined, 'the matched event');
+    assert.equal(matched.json.room, m.room.id);
+    assert.equal(matched.json.peer.id, stranger.user_id);
+    assert.equal(feed.events.filter((r) => r.event === 'room').length, 0, 'a match is not a `room`');
+    // Asking again while in a chat does not queue: the answer is the chat.
+    const again = await pagePost('/random/find', cookie, {});
+    assert.equal(again.text, 'matched');
+    const page = await httpRequest(`${srv.url}/random`, { headers: { cookie } });
+    assert.match(page.text, new RegExp(`<main id="room" data-room="${m.room.id}"[^>]* data-kind="random"`));
+    const redirect = await httpRequest(`${srv.url}/rooms/${m.room.id}`, { headers: { cookie } });
+    assert.equal(redirect.status, 303);
+    assert.equal(redirect.headers.location, '/random');
+    // The stranger leaves: the page is told.
+    assert.equal((await c.api('POST', `/api/rooms/${m.room.id}/leave`, undefined, stranger.token)).status, 204);
+    const ended = await feed.next((r) => r.event === 'chat_ended', undefined, 'the chat_ended event');
+    assert.equal(ended.json.room, m.room.id);
+    assert.equal(ended.json.by, stranger.user_id);
+    const lobby = await httpRequest(`${srv.url}/random`, { headers: { cookie } });
+    assert.match(lobby.text, /id="find"/, 'back to the lobby');
+  } finally {
+    await feed.close();
+  }
+});
+
+test('the random page: closing its stream leaves the queue, and cancel does too', async () => {
+  const c = clientFor(srv);
+  // Earlier tests' streams are closed by now (the server may notice a little later).
+  await eventually(async () => (await sseOpen()) === 0, 'no SSE stream open');
+  const cookie = await browserGuest('Closer');
+  const feed = await openSse(srv.url, '/events?random=1', { headers: { cookie } });
+  await feed.next((r) => r.event === 'rooms', undefined, 'the snapshot');
+  assert.equal((await pagePost('/random/find', cookie, {})).text, 'waiting');
+  await feed.close();
+  // The queue place is let go before the stream counts as closed (SseStream::finish).
+  await eventually(async () => (await sseOpen()) === 0, 'the server to close the stream');
+  const next = await c.guest('After Closer');
+  assert.equal(data(await c.api('POST', '/api/match', undefined, next.token)).status, 'waiting',
+    'the page user left the queue with its stream');
+  await c.api('DELETE', '/api/match', undefined, next.token);
+
+  const canceler = await browserGuest('Canceler');
+  const feed2 = await openSse(srv.url, '/events?random=1', { headers: { cookie: canceler } });
+  try {
+    await feed2.next((r) => r.event === 'rooms', undefined, 'the snapshot');
+    assert.equal((await pagePost('/random/find', canceler, {})).text, 'waiting');
+    assert.equal((await pagePost('/random/cancel', canceler, {})).status, 204);
+    const third = await c.guest('After Canceler');
+    assert.equal(data(await c.api('POST', '/api/match', undefined, third.token)).status, 'waiting');
+    await c.api('DELETE', '/api/match', undefined, third.token);
+  } finally {
+    await feed2.close();
+  }
 });

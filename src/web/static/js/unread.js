@@ -117,7 +117,21 @@
   }
 
   function connect() {
-    var es = new EventSource('/events');
+    // A page may ask for more on its stream ([data-feed]: the random page's holds its
+    // place in the queue) and act on the stream's other events, which are passed on as
+    // DOM events: parley:feed-open (each (re)connect), parley:feed-matched and
+    // parley:feed-chat_ended (detail: the event's data).
+    var feed = document.querySelector('[data-feed]');
+    var es = new EventSource(feed ? feed.dataset.feed : '/events');
+    es.addEventListener('open', function () {
+      P.feedOpen = true;
+      document.dispatchEvent(new CustomEvent('parley:feed-open'));
+    });
+    ['matched', 'chat_ended'].forEach(function (name) {
+      es.addEventListener(name, function (e) {
+        document.dispatchEvent(new CustomEvent('parley:feed-' + name, { detail: JSON.parse(e.data) }));
+      });
+    });
     // A page kept in the back/forward cache would hold this stream open, and a
     // browser allows six connections per host: after a few rooms, nothing loads.
     window.addEventListener('pagehide', function () {

@@ -61,7 +61,9 @@ void append_members(std::string& out, const Web& web, const std::vector<chat::Me
   out += "<h2 id=\"members-heading\">Members <span class=\"count\">" +
          std::to_string(members.size()) + "</span></h2><ul aria-labelledby=\"members-heading\">";
   for (const auto& m : members) {
-    const bool online = web.s.presence.online(m.user.id);
+    // The viewer is online by looking at this: the page's stream, which makes them
+    // so on the server, opens only after the page has loaded.
+    const bool online = m.user.id == me.id || web.s.presence.online(m.user.id);
     out += "<li";
     attr(out, "data-user", m.user.id);
     attr(out, "data-name", m.user.name);
@@ -152,7 +154,8 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
   body += messages;
   body +=
       "</section><div id=\"stream-inbox\" hidden "
-      "sse-swap=\"edit,delete,reaction,preview,typing,read,reset\" hx-swap=\"none\"></div>"
+      "sse-swap=\"edit,delete,reaction,preview,typing,read,presence,reset\" hx-swap=\"none\">"
+      "</div>"
       "</div><div id=\"typing\" aria-live=\"polite\"></div>";
   if (member && room->kind == chat::RoomKind::group &&
       room->visibility == chat::Visibility::private_room) {
@@ -179,8 +182,9 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
       "class=\"send\" aria-label=\"Send\"><span aria-hidden=\"true\">&#10148;</span></button>"
       "<p id=\"composer-error\" role=\"alert\" class=\"error\" hidden></p></form></main></div>";
   body +=
-      "<aside id=\"members\" aria-labelledby=\"members-heading\" hx-trigger=\"every 30s, "
-      "parley-members\" "
+      // Reloaded when someone joins or leaves (live.js); online dots change live,
+      // from the stream's `presence` notices.
+      "<aside id=\"members\" aria-labelledby=\"members-heading\" hx-trigger=\"parley-members\" "
       "hx-swap=\"innerHTML\"";
   attr(body, "hx-get", "/rooms/" + room->id + "/members");
   body += '>';

@@ -200,6 +200,13 @@
       room.dataset.member = 'true';
       room.dataset.readSeq = last.dataset.seq;
       document.getElementById('join')?.closest('form')?.remove();
+      document.querySelectorAll('#messages button.reaction').forEach(P.paintReaction);
+    }
+    if (last.matches('p.system') && last.dataset.user === P.me &&
+        (last.dataset.action === 'left' || last.dataset.action === 'removed')) {
+      // Left from another tab (or removed): this page now only reads the room.
+      room.dataset.member = 'false';
+      document.querySelectorAll('#messages button.reaction').forEach(P.paintReaction);
     }
     if (last.matches('p.system')) {
       var members = document.getElementById('members');

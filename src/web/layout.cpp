@@ -1,8 +1,9 @@
+#include "web/layout.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 #include "web/html.hpp"
-#include "web/layout.hpp"
 
 namespace parley::web {
 
@@ -17,7 +18,7 @@ constexpr std::string_view k_htmx_config =
 constexpr std::string_view k_app_scripts[] = {
     "vendor/htmx.min.js", "vendor/sse.js",  "js/parley.js",   "js/toast.js",
     "js/live.js",         "js/composer.js", "js/keyboard.js", "js/reactions.js",
-    "js/scrollback.js",   "js/unread.js",   "js/ui.js"};
+    "js/scrollback.js",   "js/unread.js",   "js/ui.js",       "js/members.js"};
 
 bool less_by_name(const chat::RoomSummary& a, const chat::RoomSummary& b) {
   return std::lexicographical_compare(a.room.name.begin(), a.room.name.end(), b.room.name.begin(),
@@ -159,6 +160,14 @@ void append_topbar(std::string& out, const chat::Room* room, std::string_view ti
     out += "<form method=\"post\" class=\"inline\"";
     attr(out, "action", "/rooms/" + room->id + "/leave");
     out += "><button type=\"submit\" id=\"leave\">Leave</button></form>";
+  }
+  if (room != nullptr) {
+    // Small screens have no room for the members panel beside the messages: it
+    // slides in from this button (members.js), as the sidebar does from #menu-toggle.
+    out +=
+        "<button type=\"button\" id=\"members-toggle\" aria-controls=\"members\" "
+        "aria-expanded=\"false\" aria-label=\"Show members\" title=\"Members\">"
+        "<span aria-hidden=\"true\">&#128101;</span></button>";
   }
   out +=
       "<button type=\"button\" id=\"theme-toggle\" aria-label=\"Switch theme\" "

@@ -127,6 +127,11 @@ s.test('member_dots_turn_online_and_offline_live', async (t) => {
   assert.match(html, new RegExp(`<li data-user="${bob.id}"[^>]*><span class="dot online"`),
     'the room page as served shows its viewer online');
 
+  // From here on the dots must change from the stream, not from reloading the panel.
+  const panelLoads = [];
+  alice.page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('/members')) panelLoads.push(r.url());
+  });
   await openRoom(bob.page, t.url, roomId);
   await until('bob\'s dot to turn online on alice\'s page', () => dotOnline(alice.page, bob.id), (v) => v === true);
   await bob.page.goto('about:blank');
@@ -134,4 +139,5 @@ s.test('member_dots_turn_online_and_offline_live', async (t) => {
   await openRoom(bob.page, t.url, roomId);
   await until('bob\'s dot to turn online again', () => dotOnline(alice.page, bob.id), (v) => v === true);
   await assertNotReloaded(alice.page, 'alice');
+  assert.deepEqual(panelLoads, [], 'the presence changes came over the stream, not by reloading the members panel');
 });

@@ -10,6 +10,7 @@
 #include "hub/hub.hpp"
 #include "store/store.hpp"
 #include "transport/chat_service.hpp"
+#include "transport/presence_announcer.hpp"
 #include "web/event_html.hpp"
 #include "web/pages.hpp"
 
@@ -27,6 +28,8 @@ int serve(const Config& config) {
   // Password hashing costs ~64 MiB and tens of ms each; two workers bound both.
   boost::asio::thread_pool workers(2);
   transport::Presence presence;
+  transport::PresenceAnnouncer announcer(*store, hub, presence);
+  presence.on_change([&announcer](const std::string& user_id) { announcer.announce(user_id); });
 
   transport::Options options;
   options.limits = limits;
@@ -73,6 +76,9 @@ int serve(const Config& config) {
   // which sessions touch as they go, still exist.
   workers.join();
   store->flush();
+  // Closing sessions below changes presence; nobody is left to tell, and store reads
+  // still in flight must not publish into a hub that is going away.
+  announcer.stop();
   hub.close();
   spdlog::info("parley stopped");
   return 0;

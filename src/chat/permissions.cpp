@@ -71,13 +71,6 @@ Result<void> check_react(const MessageState* target) {
   return check_live(target);
 }
 
-std::int64_t unread_count(Seq last_seq, Seq read_seq) noexcept {
-  // A marker ahead of the log (e.g. the log was reset) counts as fully read, and a
-  // corrupt negative value in either argument can only shrink the count, not flip it.
-  const Seq last = std::max<Seq>(last_seq, 0);
-  return last - std::clamp<Seq>(read_seq, 0, last);
-}
-
 Seq next_read_marker(Seq current, Seq requested, Seq last_seq) noexcept {
   // Forward-only wins over the cap: a marker already past last_seq stays where it is
   // rather than moving back, so a client never sees its read position regress.

@@ -32,8 +32,6 @@ Result<void> check_delete(const MessageState* target, const UserId& actor, const
 // React: the target must exist and be live (404).
 Result<void> check_react(const MessageState* target);
 
-// Unread count for a member: events after their read marker (never negative).
-std::int64_t unread_count(Seq last_seq, Seq read_seq) noexcept;
 // A read marker only moves forward and never past the end of the log.
 Seq next_read_marker(Seq current, Seq requested, Seq last_seq) noexcept;
 

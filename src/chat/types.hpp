@@ -104,7 +104,7 @@ struct Event {
 struct RoomSummary {
   Room room;
   Seq read_seq = 0;
-  std::int64_t unread = 0;
+  std::int64_t unread = 0;  // messages from others after read_seq (store.hpp list_rooms)
 };
 
 struct Member {

@@ -145,6 +145,9 @@ class Store {
   virtual void create_room(NewRoom room, Callback<chat::Room> done) = 0;
   virtual void get_room(chat::RoomId id, Callback<chat::Room> done) = 0;  // not_found
   // Public group rooms plus every room the user is a member of, newest activity first.
+  // A member room's `unread` counts the messages after the user's read marker that
+  // others wrote and that are not deleted; other events (joins, edits, reactions,
+  // deletes) are never unread. 0 for rooms the user is not a member of.
   virtual void list_rooms(chat::UserId user, Callback<std::vector<chat::RoomSummary>> done) = 0;
   virtual void is_member(chat::RoomId room, chat::UserId user, Callback<bool> done) = 0;
   virtual void list_members(chat::RoomId room, Callback<std::vector<chat::Member>> done) = 0;

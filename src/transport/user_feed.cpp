@@ -71,8 +71,10 @@ class UserFeed final : public SseStream {
         if (pass == 0) {
           subscribe(r.room.id);
         } else {
-          out.push_back(json::object{
-              {"room", r.room.id}, {"last_seq", r.room.last_seq}, {"read_seq", r.read_seq}});
+          out.push_back(json::object{{"room", r.room.id},
+                                     {"last_seq", r.room.last_seq},
+                                     {"read_seq", r.read_seq},
+                                     {"unread", r.unread}});
         }
       }
       if (pass == 1) enqueue(hub::make_frame(sse_event({}, "rooms", json::serialize(out))));
@@ -91,9 +93,9 @@ class UserFeed final : public SseStream {
       return;
     }
     if (frames->seq > 0) {
-      const bool own = ws->find(R"("kind":"message")") != std::string::npos &&
-                       ws->find(own_author_) != std::string::npos;
-      tick(frames->room, frames->seq, own);
+      const bool message = ws->find(R"("kind":"message")") != std::string::npos;
+      const bool own = message && ws->find(own_author_) != std::string::npos;
+      tick(frames->room, frames->seq, own, message && !own, deleted_target(*ws));
       return;
     }
     if (ws->starts_with(R"({"type":"read",)") && ws->find(own_reader_) != std::string::npos) {
@@ -129,13 +131,28 @@ class UserFeed final : public SseStream {
       subscribe(id);
       enqueue(hub::make_frame(sse_event({}, "room", json::serialize(json::object{{"room", id}}))));
     }
+    // Only `chat` notices (a direct message) carry a seq: a message from someone else.
     if (const auto* seq = o.if_contains("seq"); seq != nullptr && seq->is_int64()) {
-      tick(id, seq->as_int64(), false);
+      tick(id, seq->as_int64(), false, true, 0);
     }
   }
 
-  void tick(const std::string& room, chat::Seq seq, bool own) {
-    json::object o{{"room", room}, {"seq", seq}, {"own", own}};
+  // The message a `delete` event removed (0 for any other event): an unread message
+  // that is deleted is no longer unread. Parsed only for deletes, which are rare.
+  static chat::Seq deleted_target(const std::string& ws) {
+    if (ws.find(R"("kind":"delete")") == std::string::npos) return 0;
+    boost::system::error_code ec;
+    auto v = json::parse(ws, ec);
+    if (ec || !v.is_object()) return 0;
+    const auto* data = v.as_object().if_contains("data");
+    if (data == nullptr || !data->is_object()) return 0;
+    const auto* target = data->as_object().if_contains("target_seq");
+    return target != nullptr && target->is_int64() ? target->as_int64() : 0;
+  }
+
+  void tick(const std::string& room, chat::Seq seq, bool own, bool message, chat::Seq deleted) {
+    json::object o{{"room", room}, {"seq", seq}, {"own", own}, {"message", message}};
+    if (deleted > 0) o["deleted"] = deleted;
     enqueue(hub::make_frame(sse_event({}, "tick", json::serialize(o))));
   }
 

@@ -2,9 +2,12 @@
 // The web page's own stream (GET /events): what the sidebar needs to keep unread
 // badges right for every room the user is a member of, without following each
 // room's full events. SSE with JSON data and no `id:`:
-//   `rooms`  at the start: [{room, last_seq, read_seq}] for each member room;
-//   `tick`   {room, seq, own} for each stored event of those rooms (own: the user's
-//            own message, which moved their read marker with it);
+//   `rooms`  at the start: [{room, last_seq, read_seq, unread}] for each member room
+//            (unread as store::Store::list_rooms counts it: messages from others);
+//   `tick`   {room, seq, own, message, deleted?} for each stored event of those rooms
+//            (own: the user's own message, which moved their read marker with it;
+//            message: a message from someone else, the one kind that is unread;
+//            deleted: the seq of the message a delete removed);
 //   `read`   {room, seq} when the user's read marker moves (from any tab);
 //   `room`   {room} when a room the user was not following shows up on the user's
 //            channel (user_channel.hpp: a direct message from someone new);

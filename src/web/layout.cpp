@@ -16,9 +16,9 @@ constexpr std::string_view k_htmx_config =
 
 // In the order they must run (all deferred, so after parsing, in this order).
 constexpr std::string_view k_app_scripts[] = {
-    "vendor/htmx.min.js", "vendor/sse.js",  "js/parley.js",    "js/live.js",
-    "js/composer.js",     "js/keyboard.js", "js/reactions.js", "js/scrollback.js",
-    "js/unread.js",       "js/ui.js",       "js/random.js"};
+    "vendor/htmx.min.js", "vendor/sse.js", "js/parley.js", "js/toast.js", "js/live.js",
+    "js/composer.js", "js/keyboard.js", "js/reactions.js", "js/scrollback.js", "js/unread.js",
+    "js/ui.js", "js/members.js", "js/random.js"};
 
 bool less_by_name(const chat::RoomSummary& a, const chat::RoomSummary& b) {
   return std::lexicographical_compare(a.room.name.begin(), a.room.name.end(), b.room.name.begin(),
@@ -179,6 +179,14 @@ void append_topbar(std::string& out, const chat::Room* room, std::string_view ti
         "<input type=\"hidden\" name=\"room\"";
     attr(out, "value", room->id);
     out += "><button type=\"submit\" id=\"leave\">Leave</button></form>";
+  }
+  if (room != nullptr && room->kind != chat::RoomKind::random) {
+    // Small screens have no room for the members panel beside the messages: it
+    // slides in from this button (members.js), as the sidebar does from #menu-toggle.
+    out +=
+        "<button type=\"button\" id=\"members-toggle\" aria-controls=\"members\" "
+        "aria-expanded=\"false\" aria-label=\"Show members\" title=\"Members\">"
+        "<span aria-hidden=\"true\">&#128101;</span></button>";
   }
   out +=
       "<button type=\"button\" id=\"theme-toggle\" aria-label=\"Switch theme\" "

@@ -67,7 +67,9 @@ void append_members(std::string& out, const Web& web, const std::vector<chat::Me
   out += "<h2 id=\"members-heading\">Members <span class=\"count\">" +
          std::to_string(members.size()) + "</span></h2><ul aria-labelledby=\"members-heading\">";
   for (const auto& m : members) {
-    const bool online = web.s.presence.online(m.user.id);
+    // The viewer is online by looking at this: the page's stream, which makes them
+    // so on the server, opens only after the page has loaded.
+    const bool online = m.user.id == me.id || web.s.presence.online(m.user.id);
     out += "<li";
     attr(out, "data-user", m.user.id);
     attr(out, "data-name", m.user.name);
@@ -128,8 +130,9 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
   append_room_main(body, web, *room, title, *log, *members, me);
   body += "</div>";
   body +=
-      "<aside id=\"members\" aria-labelledby=\"members-heading\" hx-trigger=\"every 30s, "
-      "parley-members\" "
+      // Reloaded when someone joins or leaves (live.js); online dots change live,
+      // from the stream's `presence` notices.
+      "<aside id=\"members\" aria-labelledby=\"members-heading\" hx-trigger=\"parley-members\" "
       "hx-swap=\"innerHTML\"";
   attr(body, "hx-get", "/rooms/" + room->id + "/members");
   body += '>';
@@ -190,7 +193,8 @@ void append_room_main(std::string& body, const Web& web, const chat::Room& room,
   body += log.html;
   body +=
       "</section><div id=\"stream-inbox\" hidden "
-      "sse-swap=\"edit,delete,reaction,preview,typing,read,reset\" hx-swap=\"none\"></div>"
+      "sse-swap=\"edit,delete,reaction,preview,typing,read,presence,reset\" hx-swap=\"none\">"
+      "</div>"
       "</div><div id=\"typing\" aria-live=\"polite\"></div>";
   if (member && room.kind == chat::RoomKind::group &&
       room.visibility == chat::Visibility::private_room) {

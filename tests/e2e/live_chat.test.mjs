@@ -1,8 +1,9 @@
 // Two people, two browser contexts, one room: messages appear live on both pages,
-// and HTML typed into a message is shown as text.
+// HTML typed into a message is shown as text, and the members' online dots follow
+// them coming and going.
 import assert from 'node:assert/strict';
 import {
-  assertExactly, createRoom, messageByText, openRoom, openRoomFromSidebar, sendMessage, suite, unique, until,
+  apiFetch, assertExactly, createRoom, messageByText, openRoom, openRoomFromSidebar, sendMessage, suite, unique, until,
   waitForTexts,
 } from './lib/browser.mjs';
 
@@ -97,4 +98,46 @@ s.test('switching_rooms_back_and_forth_keeps_the_app_live', async (t) => {
   await waitForTexts(bob.page, ['and live too']);
   await bob.page.reload();
   await waitForTexts(bob.page, ['still here after all that clicking', 'and live too'], 'bob: after a reload');
+});
+
+// The online dot of a member in aside#members: true, false, or null when not listed.
+function dotOnline(page, userId) {
+  return page.evaluate((id) => {
+    const dot = document.querySelector(`#members li[data-user="${CSS.escape(id)}"] .dot`);
+    return dot ? dot.classList.contains('online') : null;
+  }, userId);
+}
+
+s.test('member_dots_turn_online_and_offline_live', async (t) => {
+  const alice = await t.user('alice');
+  const bob = await t.user('bob');
+  const roomId = await createRoom(alice.page, unique('presence'));
+  const joined = await apiFetch(bob.page, 'POST', `/api/rooms/${roomId}/join`);
+  assert.equal(joined.status, 204, `bob joins: ${JSON.stringify(joined)}`);
+
+  // Bob leaves the app: no page of his is open, so he has no connection left.
+  await bob.page.goto('about:blank');
+  await openRoom(alice.page, t.url, roomId);
+  await markPage(alice.page);
+  await until('alice\'s page to list bob, offline', () => dotOnline(alice.page, bob.id), (v) => v === false);
+  assert.equal(await dotOnline(alice.page, alice.id), true, 'alice sees herself online');
+
+  // A page renders its viewer online, even before its own stream has connected.
+  const html = await (await bob.context.request.get(`${t.url}/rooms/${roomId}`)).text();
+  assert.match(html, new RegExp(`<li data-user="${bob.id}"[^>]*><span class="dot online"`),
+    'the room page as served shows its viewer online');
+
+  // From here on the dots must change from the stream, not from reloading the panel.
+  const panelLoads = [];
+  alice.page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('/members')) panelLoads.push(r.url());
+  });
+  await openRoom(bob.page, t.url, roomId);
+  await until('bob\'s dot to turn online on alice\'s page', () => dotOnline(alice.page, bob.id), (v) => v === true);
+  await bob.page.goto('about:blank');
+  await until('bob\'s dot to turn offline on alice\'s page', () => dotOnline(alice.page, bob.id), (v) => v === false);
+  await openRoom(bob.page, t.url, roomId);
+  await until('bob\'s dot to turn online again', () => dotOnline(alice.page, bob.id), (v) => v === true);
+  await assertNotReloaded(alice.page, 'alice');
+  assert.deepEqual(panelLoads, [], 'the presence changes came over the stream, not by reloading the members panel');
 });

@@ -1,5 +1,6 @@
 // Edits, deletes and reactions made on one page appear on the other; the keyboard
-// shortcuts act on one's own messages only.
+// shortcuts act on one's own messages only; a visitor who has not joined is offered
+// none of these actions, and an action that fails says why.
 import assert from 'node:assert/strict';
 import {
   assertExactly, composer, createRoom, messageByText, messages, openRoom, sendMessage, suite, unique, until,
@@ -172,4 +173,65 @@ s.test('keyboard_edit_and_delete_only_on_own_messages', async (t) => {
   for (const who of [alice, bob]) {
     assert.equal(await composer(who.page).inputValue(), '', `${who.name}: no shortcut key ended up in the composer`);
   }
+});
+
+s.test('a_visitor_of_a_public_room_is_offered_no_message_actions', async (t) => {
+  const alice = await t.user('alice');
+  const bob = await t.user('bob');
+  const roomId = await createRoom(alice.page, unique('visited'));
+  await sendMessage(alice.page, 'read me');
+  const mine = messageByText(alice.page, 'read me');
+  await mine.hover();
+  await mine.locator('button.react').click();
+  await alice.page.locator('.emoji-picker button[data-emoji="👍"]').click();
+  await until('alice\'s reaction to show', () => mine.locator('button.reaction').count(), (n) => n === 1);
+
+  // Bob opens the public room without joining: he reads it, he does not act on it.
+  await openRoom(bob.page, t.url, roomId);
+  assert.equal(await bob.page.locator('main#room').getAttribute('data-member'), 'false');
+  const msg = messageByText(bob.page, 'read me');
+  await msg.hover();
+  for (const sel of ['button.react', 'button.edit-msg', 'button.delete-msg']) {
+    assert.equal(await msg.locator(sel).isVisible(), false, `a visitor is not offered ${sel}`);
+  }
+  const pill = msg.locator('button.reaction');
+  await until('the reaction pill to be disabled for a visitor', () => pill.isDisabled());
+
+  // Joining (the button in the top bar) makes him a member who may react.
+  await bob.page.locator('button#join').click();
+  await until('bob to be a member after joining', () => bob.page.locator('main#room').getAttribute('data-member'),
+    (v) => v === 'true');
+  const joined = messageByText(bob.page, 'read me');
+  await joined.hover();
+  await until('a member to be offered button.react', () => joined.locator('button.react').isVisible());
+  await until('the pill to be enabled for a member', () => joined.locator('button.reaction').isEnabled());
+});
+
+s.test('a_failed_request_shows_a_polite_error', async (t) => {
+  const alice = await t.user('alice');
+  await createRoom(alice.page, unique('failing'));
+  await sendMessage(alice.page, 'react to me');
+  const page = alice.page;
+  const toast = page.locator('#toast[role=status]');
+  const toastText = async () => ((await toast.isVisible()) ? toast.textContent() : null);
+  assert.equal(await toast.isVisible(), false, 'no error shown before anything failed');
+
+  // The server refuses a reaction (as it would a stale page's): the page says why.
+  t.allowConsole(/status of 403/);
+  await page.route('**/react', (route) => route.fulfill({ status: 403, contentType: 'text/plain', body: 'not a member of this room' }));
+  const msg = messageByText(page, 'react to me');
+  await msg.hover();
+  await msg.locator('button.react').click();
+  await page.locator('.emoji-picker button[data-emoji="🎉"]').click();
+  await until('the toast to say why the reaction failed', toastText,
+    (v) => typeof v === 'string' && v.includes('Could not react') && v.includes('not a member of this room'));
+  await page.keyboard.press('Escape');
+  await until('Escape to dismiss the toast', async () => !(await toast.isVisible()));
+
+  // An htmx request of the page (the members panel) that fails says so too.
+  t.allowConsole(/status of 500|Response Status Error Code 500/); // the browser's and htmx's own log lines
+  await page.route('**/members', (route) => route.fulfill({ status: 500, contentType: 'text/plain', body: 'try again later' }));
+  await page.evaluate(() => window.htmx.trigger('#members', 'parley-members'));
+  await until('the toast to report the failed htmx request', toastText,
+    (v) => typeof v === 'string' && v.includes('try again later'));
 });

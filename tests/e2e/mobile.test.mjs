@@ -1,5 +1,6 @@
 // The layout on a phone (390×844, touch): the room fills the screen, the sidebar
-// slides in from the menu button, and one can chat with taps only.
+// slides in from the menu button, the members panel from its own button, and one
+// can chat with taps only.
 import assert from 'node:assert/strict';
 import {
   composer, createRoom, inViewport, openRoom, sendMessage, suite, unique, until, waitForTexts,
@@ -76,6 +77,54 @@ s.test('desktop_layout_shows_the_sidebar_without_a_menu_button', async (t) => {
   const page = u.page;
   await createRoom(page, unique('desk'));
   assert.equal(await page.locator('button#menu-toggle').isVisible(), false, 'no menu button above 480 px');
+  assert.equal(await page.locator('button#members-toggle').isVisible(), false, 'no members button above 480 px');
+  assert.ok(await inViewport(page, page.locator('aside#members')), 'the members panel is shown beside the room');
   assert.ok(await sidebarShown(page), 'the sidebar is shown beside the room');
   assert.ok(await inViewport(page, page.locator('section#messages')), 'the messages are shown');
+});
+
+s.test('members_panel_opens_from_the_top_bar_at_390x844', async (t) => {
+  const phone = await t.user('pocket', PHONE);
+  const bob = await t.user('bob');
+  const page = phone.page;
+  const roomId = await createRoom(page, unique('crowd'));
+  await openRoom(bob.page, t.url, roomId);
+  await sendMessage(bob.page, 'bob is a member now');
+  await waitForTexts(page, ['bob is a member now']);
+
+  const toggle = page.locator('button#members-toggle');
+  const panel = page.locator('aside#members');
+  const membersOpen = () => page.evaluate(() => document.body.classList.contains('members-open'));
+  const focusInPanel = () => page.evaluate(() => !!document.activeElement?.closest('#members'));
+  await assertOnScreen(page, toggle, 'button#members-toggle');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await toggle.getAttribute('aria-controls'), 'members');
+  assert.equal(await panel.isVisible(), false, 'the members panel is hidden on a phone until asked for');
+
+  // Open: the panel slides in, on screen, with the focus in it, listing bob.
+  await toggle.tap();
+  await until('body.members-open after tapping the members button', membersOpen);
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  await assertOnScreen(page, panel, 'the open members panel');
+  await until('the focus to move into the members panel', focusInPanel);
+  await until('bob to be listed', () => panel.locator(`li[data-user="${bob.id}"]`).isVisible());
+  await assertFitsWidth(page, 'with the members panel open');
+
+  // Escape closes it and gives the focus back to the button.
+  await page.keyboard.press('Escape');
+  await until('Escape to close the members panel', async () => !(await membersOpen()) && !(await panel.isVisible()));
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'members-toggle', 'focus returns to the button');
+
+  // A tap outside closes it too; and one drawer at a time.
+  await toggle.tap();
+  await until('the panel to open again', membersOpen);
+  // (The open drawer covers the right of the screen: tap the room beside it.)
+  await page.locator('section#messages').tap({ position: { x: 20, y: 200 } });
+  await until('a tap on the messages to close the panel', async () => !(await membersOpen()));
+  await toggle.tap();
+  await until('the panel to open once more', membersOpen);
+  await page.locator('button#menu-toggle').tap();
+  await until('the sidebar to replace the members panel', async () => (await sidebarOpen(page)) && !(await membersOpen()));
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
 });

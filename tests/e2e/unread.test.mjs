@@ -82,3 +82,56 @@ s.test('sidebar_badge_counts_unread_in_other_rooms', async (t) => {
   assert.equal(
     await bob.page.locator(`nav#sidebar a.room-link[data-room="${elsewhere}"]`).getAttribute('aria-current'), 'page');
 });
+
+s.test('unread_counts_only_messages_from_others', async (t) => {
+  const alice = await t.user('alice');
+  const bob = await t.user('bob', { hideable: true });
+  const carol = await t.user('carol');
+  const room = unique('counted');
+  const here = await createRoom(alice.page, unique('here'));
+  const elsewhere = await createRoom(alice.page, room);
+  await openRoom(bob.page, t.url, here);
+  for (const id of [here, elsewhere]) {
+    const res = await apiFetch(bob.page, 'POST', `/api/rooms/${id}/join`);
+    assert.equal(res.status, 204, `bob joins ${id}: ${JSON.stringify(res)}`);
+  }
+  await openRoom(bob.page, t.url, here);
+  const badge = bob.page.locator(`nav#sidebar a.room-link[data-room="${elsewhere}"] span.badge`);
+  const badgeText = async () => ((await badge.textContent()) || '').trim();
+  const call = async (who, method, path, body, status = 200) => {
+    const res = await apiFetch(who.page, method, path, body);
+    assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(res)}`);
+    return res.body?.data;
+  };
+  const postTo = (who, id, text) => call(who, 'POST', `/api/rooms/${id}/messages`, { text }, 201);
+
+  // In the other room: one message from alice, then events that are not new messages
+  // (a join, an edit, a reaction, a message deleted again, bob's own message).
+  const first = await postTo(alice, elsewhere, 'counted one');
+  await until('the badge to count alice\'s message', badgeText, (v) => v === '1');
+  await call(carol, 'POST', `/api/rooms/${elsewhere}/join`, undefined, 204);
+  await call(alice, 'PATCH', `/api/rooms/${elsewhere}/messages/${first.seq}`, { text: 'counted one, edited' });
+  await call(carol, 'POST', `/api/rooms/${elsewhere}/messages/${first.seq}/reactions`, { emoji: '🎉' });
+  const gone = await postTo(carol, elsewhere, 'soon deleted');
+  await call(carol, 'DELETE', `/api/rooms/${elsewhere}/messages/${gone.seq}`);
+  // The next message is the second one counted: every event before it has been seen.
+  await postTo(carol, elsewhere, 'counted two');
+  await until('the badge to count the two messages from others, nothing else', badgeText, (v) => v === '2');
+
+  // The sidebar as the server renders it counts the same.
+  await openRoom(bob.page, t.url, here);
+  assert.equal(await badgeText(), '2', 'the rendered badge counts only messages from others');
+  await until('the live badge to keep 2 after the snapshot', badgeText, (v) => v === '2');
+
+  // The open room's title while hidden: a join and a reaction are not unread.
+  await setHidden(bob.page, true);
+  const note = await postTo(alice, here, 'note for the title');
+  await until('bob\'s hidden title to count alice\'s message', () => bob.page.title(), (v) => v.startsWith('[1] '));
+  await call(carol, 'POST', `/api/rooms/${here}/join`, undefined, 204);
+  await call(carol, 'POST', `/api/rooms/${here}/messages/${note.seq}/reactions`, { emoji: '👍' });
+  await until('the reaction to reach bob\'s page', () => bob.page.locator('#messages button.reaction').count(),
+    (n) => n === 1);
+  assert.ok((await bob.page.title()).startsWith('[1] '), `a join and a reaction are not unread: ${await bob.page.title()}`);
+  await setHidden(bob.page, false);
+  await until('the title to clear once viewed', () => bob.page.title(), (v) => !v.startsWith('['));
+});

@@ -259,3 +259,35 @@ test('resuming from before retention (MAX_MSGS=5) gets one reset event with earl
     await small.close();
   }
 });
+
+test('a member coming online and going offline is a transient presence event to their rooms', async () => {
+  // Fresh users: the others of this file keep connections open until the end.
+  const owner = await c.guest('Presence Owner');
+  const peer = await c.guest('Presence Peer');
+  const r = await c.createRoom(owner.token, unique('presence'), 'public');
+  await c.join(peer.token, r.id);
+  const before = (await c.room(owner.token, r.id)).last_seq;
+  const w = await ws(owner, 'ws-owner');
+  w.subscribe(r.id, before);
+  await w.next((f) => f.type === 'subscribed', undefined, 'subscribed');
+  const s = await sse(r.id, { token: owner.token, since: before });
+
+  const isPeer = (online) => (f) => f.type === 'presence' && f.user_id === peer.user_id && f.online === online;
+  const sseIsPeer = (online) => (rec) => rec.event === 'presence' && rec.json?.user_id === peer.user_id &&
+    rec.json?.online === online;
+
+  const p = await c.wsConnect(peer.token, { name: 'ws-peer' });
+  const on = await w.next(isPeer(true), undefined, 'the peer online over WebSocket');
+  assert.deepEqual(on, { type: 'presence', room: r.id, user_id: peer.user_id, online: true });
+  const sseOn = await s.next(sseIsPeer(true), undefined, 'the peer online over SSE');
+  assert.equal(sseOn.id, undefined, 'a transient event has no id:');
+  assert.deepEqual(sseOn.json, { room: r.id, user_id: peer.user_id, online: true });
+
+  await p.close();
+  const off = await w.next(isPeer(false), undefined, 'the peer offline over WebSocket');
+  assert.deepEqual(off, { type: 'presence', room: r.id, user_id: peer.user_id, online: false });
+  await s.next(sseIsPeer(false), undefined, 'the peer offline over SSE');
+
+  // Not a stored event: the log did not move.
+  assert.equal((await c.room(owner.token, r.id)).last_seq, before, 'presence is not written to the room log');
+});

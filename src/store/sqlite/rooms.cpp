@@ -54,14 +54,18 @@ chat::Result<chat::Room> get_room(Connection& db, const chat::RoomId& id) {
 
 chat::Result<std::vector<chat::RoomSummary>> list_rooms(Connection& db, const chat::UserId& user) {
   // Two indexed halves: the user's rooms (members_by_user), then the public group
-  // rooms they have not joined (rooms_public).
+  // rooms they have not joined (rooms_public). Unread counts only what a person
+  // would call new: live messages from others after the read marker, not joins,
+  // edits, reactions or deletes (all log events too), one primary-key range each.
   Query q =
       db.query("SELECT " PARLEY_ROOM_COLUMNS
-               ", m.read_seq, 1, r.last_activity AS activity FROM members m JOIN rooms r ON r.id = "
-               "m.room_id WHERE m.user_id = ?1 "
+               ", m.read_seq, 1, r.last_activity AS activity, "
+               "(SELECT COUNT(*) FROM messages g WHERE g.room_id = r.id AND g.seq > m.read_seq "
+               "AND g.deleted = 0 AND g.author_id <> ?1) "
+               "FROM members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?1 "
                "UNION ALL "
                "SELECT " PARLEY_ROOM_COLUMNS
-               ", 0, 0, r.last_activity AS activity FROM rooms r "
+               ", 0, 0, r.last_activity AS activity, 0 FROM rooms r "
                "WHERE r.kind = 'group' AND r.visibility = 'public' AND NOT EXISTS "
                "(SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?1) "
                "ORDER BY activity DESC, 1",
@@ -73,7 +77,7 @@ chat::Result<std::vector<chat::RoomSummary>> list_rooms(Connection& db, const ch
     const bool member = q.boolean(k_room_column_count + 1);
     if (member) {
       s.read_seq = q.int64(k_room_column_count);
-      s.unread = chat::unread_count(s.room.last_seq, s.read_seq);
+      s.unread = q.int64(k_room_column_count + 3);
     }
     out.push_back(std::move(s));
   }

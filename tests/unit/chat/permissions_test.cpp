@@ -166,25 +166,7 @@ TEST(PermissionsTest, reacting_to_missing_or_deleted_message_is_not_found) {
   EXPECT_EQ(kind_of(check_react(&m)), ErrorKind::not_found);
 }
 
-// ---- unread and read markers -------------------------------------------------
-
-TEST(PermissionsTest, unread_counts_events_after_the_marker) {
-  EXPECT_EQ(unread_count(10, 3), 7);
-  EXPECT_EQ(unread_count(10, 0), 10);
-  EXPECT_EQ(unread_count(10, 10), 0);
-  EXPECT_EQ(unread_count(0, 0), 0);
-}
-
-TEST(PermissionsTest, unread_is_never_negative) {
-  EXPECT_EQ(unread_count(5, 9), 0);
-  EXPECT_EQ(unread_count(0, 1), 0);
-  EXPECT_EQ(unread_count(-1, -5), 0);
-  EXPECT_EQ(unread_count(std::numeric_limits<Seq>::min(), std::numeric_limits<Seq>::max()), 0);
-}
-
-TEST(PermissionsTest, negative_marker_counts_from_the_start) {
-  EXPECT_EQ(unread_count(4, -3), 4);
-}
+// ---- read markers (unread counts: the store, list_rooms) -----------------------
 
 TEST(PermissionsTest, read_marker_moves_forward) {
   EXPECT_EQ(next_read_marker(3, 7, 10), 7);

@@ -455,6 +455,37 @@ TEST_P(StoreConformance, list_rooms_counts_unread_and_orders_by_latest_activity)
   EXPECT_EQ(find_summary(*rooms, busy.id)->unread, 1);
 }
 
+TEST_P(StoreConformance, unread_counts_only_live_messages_from_others) {
+  const auto alice = make_user("alice");
+  const auto bob = make_user("bob");
+  const auto carol = make_user("carol");
+  const auto room = make_room(alice, "lively");
+  join(room, bob);  // bob's marker starts at his join event
+  const auto first = post(room, alice, "one for bob");
+  post(room, alice, "two for bob");
+  join(room, carol);  // a join is not a message
+  ASSERT_TRUE(sync_->append(EditMessage{
+      .room = room.id, .actor = alice.id, .target_seq = first.seq, .text = "one for bob, edited"}));
+  ASSERT_TRUE(sync_->append(
+      ToggleReaction{.room = room.id, .actor = carol.id, .target_seq = first.seq, .emoji = "🎉"}));
+  const auto doomed = post(room, carol, "soon gone");
+  ASSERT_TRUE(
+      sync_->append(DeleteMessage{.room = room.id, .actor = carol.id, .target_seq = doomed.seq}));
+  ASSERT_TRUE(sync_->append(LeaveRoom{.room = room.id, .user = carol.ref()}));
+
+  auto rooms = sync_->list_rooms(bob.id);
+  ASSERT_TRUE(rooms);
+  const auto* summary = find_summary(*rooms, room.id);
+  ASSERT_NE(summary, nullptr);
+  EXPECT_GT(summary->room.last_seq - summary->read_seq, 2);  // many events, ...
+  EXPECT_EQ(summary->unread, 2);  // ... two of them messages from others, still there
+
+  // Reading past the first message leaves the second.
+  ASSERT_TRUE(sync_->set_read(room.id, bob.id, first.seq));
+  rooms = sync_->list_rooms(bob.id);
+  EXPECT_EQ(find_summary(*rooms, room.id)->unread, 1);
+}
+
 // ---- direct rooms -----------------------------------------------------------
 
 TEST_P(StoreConformance, direct_room_is_the_same_from_both_sides) {

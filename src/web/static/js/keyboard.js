@@ -51,7 +51,7 @@
           input.disabled = false;
           return r.text().then(function (t) { input.setCustomValidity(t); input.reportValidity(); });
         })
-        .catch(function () { input.disabled = false; });
+        .catch(function () { input.disabled = false; P.fail('Could not save the edit', 0, ''); });
     });
     input.addEventListener('input', function () { input.setCustomValidity(''); });
   }
@@ -60,8 +60,9 @@
     if (!msg) return;
     var list = own();
     var i = list.indexOf(msg);
-    P.post('/rooms/' + roomId + '/messages/' + msg.dataset.seq + '/delete').then(function (r) {
-      if (!r.ok) return;
+    var url = '/rooms/' + roomId + '/messages/' + msg.dataset.seq + '/delete';
+    P.act('Could not delete the message', url).then(function (r) {
+      if (!r || !r.ok) return;
       // Keep the selection going: the next older own message, else the composer.
       var next = list[i - 1] || list[i + 1];
       select(next && next.isConnected ? next : null);
@@ -70,6 +71,7 @@
 
   box.addEventListener('keydown', function (e) {
     if (e.key !== 'ArrowUp' || box.value !== '' || e.shiftKey || e.altKey || e.ctrlKey) return;
+    if (!P.member()) return;  // one who left can no longer edit what they wrote here
     var list = own();
     if (!list.length) return;
     e.preventDefault();

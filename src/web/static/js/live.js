@@ -1,7 +1,7 @@
 // The room's live stream (GET /rooms/{id}/events via htmx's SSE extension).
 // Messages and member events are appended by htmx (sse-swap on #messages); edits,
-// deletes, reactions and the transient notices (typing, read) land on #stream-inbox,
-// where this script applies them itself. Stored events are applied once each, in
+// deletes, reactions and the transient notices (typing, read, presence) land on
+// #stream-inbox, where this script applies them itself. Stored events are applied once each, in
 // seq order: the stream starts after the seq the page rendered, the browser resumes
 // with Last-Event-ID, and if the extension ever opens a new EventSource it resumes
 // from `since`, which is kept at the last seq applied.
@@ -117,6 +117,25 @@
     }
   }
 
+  // Someone's first connection opened or last one closed: their dot in the members
+  // panel. The viewer is online for as long as this page is open, whatever a
+  // reconnect of their own streams says.
+  function applyPresence(data) {
+    if (data.user_id === P.me) return;
+    var li = document.querySelector('#members li[data-user="' + CSS.escape(data.user_id) + '"]');
+    var dot = li && li.querySelector('.dot');
+    if (!dot) return;
+    dot.classList.toggle('online', !!data.online);
+    dot.setAttribute('aria-label', data.online ? 'online' : 'offline');
+  }
+
+  // Presence notices sent while the stream was down (or before it first opened) are
+  // gone: take the members panel as it is now whenever the stream (re)opens.
+  document.body.addEventListener('htmx:sseOpen', function () {
+    var members = document.getElementById('members');
+    if (members && window.htmx) htmx.trigger(members, 'parley-members');
+  });
+
   // The room stream too must not outlive the page into the back/forward cache (see
   // unread.js): close the EventSource htmx opened for it. A page that
   // comes back from the cache has missed its streams: load it afresh.
@@ -157,6 +176,7 @@
     else if (ev.type === 'reaction') applyReaction(fragment(ev.data));
     else if (ev.type === 'typing') applyTyping(JSON.parse(ev.data));
     else if (ev.type === 'read') applyRead(JSON.parse(ev.data));
+    else if (ev.type === 'presence') applyPresence(JSON.parse(ev.data));
     else if (ev.type === 'reset') location.reload();  // older than retention keeps
     document.dispatchEvent(new CustomEvent('parley:event', { detail: { type: ev.type } }));
   });
@@ -180,6 +200,13 @@
       room.dataset.member = 'true';
       room.dataset.readSeq = last.dataset.seq;
       document.getElementById('join')?.closest('form')?.remove();
+      document.querySelectorAll('#messages button.reaction').forEach(P.paintReaction);
+    }
+    if (last.matches('p.system') && last.dataset.user === P.me &&
+        (last.dataset.action === 'left' || last.dataset.action === 'removed')) {
+      // Left from another tab (or removed): this page now only reads the room.
+      room.dataset.member = 'false';
+      document.querySelectorAll('#messages button.reaction').forEach(P.paintReaction);
     }
     if (last.matches('p.system')) {
       var members = document.getElementById('members');

@@ -13,6 +13,9 @@
     me: body.dataset.user || '',
     room: room,
     roomId: function () { var r = room(); return r ? r.dataset.room || '' : ''; },
+    // Whether the viewer is a member of the open room: only members react, edit and
+    // delete (a visitor of a public room only reads it).
+    member: function () { var r = room(); return !!r && r.dataset.member === 'true'; },
     messages: function () { return document.getElementById('messages'); },
 
     // A form-encoded POST to one of the page routes; resolves to the Response.
@@ -47,6 +50,7 @@
       var mine = ids.indexOf(parley.me) >= 0;
       btn.classList.toggle('mine', mine);
       btn.setAttribute('aria-pressed', mine ? 'true' : 'false');
+      btn.disabled = !parley.member();
       var who = ids.map(parley.nameOf).join(', ');
       btn.title = who;
       btn.setAttribute('aria-label', btn.dataset.emoji + ' ' + ids.length + (who ? ': ' + who : ''));

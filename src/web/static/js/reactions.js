@@ -9,7 +9,8 @@
   var EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀'];
 
   function react(msg, emoji) {
-    return P.post('/rooms/' + roomId + '/messages/' + msg.dataset.seq + '/react', { emoji: emoji });
+    return P.act('Could not react', '/rooms/' + roomId + '/messages/' + msg.dataset.seq + '/react',
+      { emoji: emoji });
   }
   function closePicker(focusBack) {
     var open = document.querySelector('.emoji-picker');
@@ -39,6 +40,8 @@
   }
 
   document.addEventListener('click', function (e) {
+    // Only members react (a visitor of a public room sees the pills, disabled).
+    if (!P.member()) return;
     var pill = e.target.closest('#messages button.reaction');
     if (pill) { react(pill.closest('article.msg'), pill.dataset.emoji); return; }
     var choice = e.target.closest('.emoji-picker button[data-emoji]');

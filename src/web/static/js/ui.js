@@ -25,7 +25,12 @@
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
       toggle.setAttribute('aria-label', open ? 'Hide rooms' : 'Show rooms');
     }
-    if (open) document.querySelector('#sidebar a, #sidebar button')?.focus();
+    if (open) {
+      // One drawer at a time: the members panel (members.js) closes.
+      body.classList.remove('members-open');
+      document.getElementById('members-toggle')?.setAttribute('aria-expanded', 'false');
+      document.querySelector('#sidebar a, #sidebar button')?.focus();
+    }
   }
   if (toggle) {
     toggle.addEventListener('click', function () {

@@ -3,7 +3,8 @@
 // and clears both. Other rooms: badges in the sidebar, kept by the page's own stream
 // GET /events (a snapshot of every member room's last and read seq, then a tick per
 // stored event and a note when the user's read marker moves, from any tab).
-// Unread = last seq - read seq, as the API counts it.
+// Unread counts what the API counts: messages from others after the read marker,
+// never joins, edits, reactions, deletes or one's own messages.
 (function () {
   'use strict';
   var P = window.parley;
@@ -13,7 +14,9 @@
   var icon = document.querySelector('link[rel=icon]');
   var plainIcon = icon ? icon.href : '';
   var badgedFor = 0;
-  var state = new Map();  // room id -> { last, read }
+  // room id -> { read, base, baseLast, seqs }: `base` unread messages up to seq
+  // `baseLast` as the snapshot counted them, plus the seqs of those that came since.
+  var state = new Map();
   var marking = null;
 
   function member() { return room && room.dataset.member === 'true'; }
@@ -44,8 +47,19 @@
     return c.toDataURL('image/png');
   }
 
+  // The open room's unread messages are on the page: others' messages past the marker
+  // (a deleted one is gone from the page, and so from the count).
+  function unreadHere() {
+    var read = readSeq();
+    var n = 0;
+    document.querySelectorAll('#messages article.msg').forEach(function (a) {
+      if (Number(a.dataset.seq) > read && a.dataset.author !== P.me) n++;
+    });
+    return n;
+  }
+
   function paintTitle() {
-    var n = document.hidden && member() ? Math.max(0, lastSeq() - readSeq()) : 0;
+    var n = document.hidden && member() ? unreadHere() : 0;
     document.title = (n > 0 ? '[' + n + '] ' : '') + title + ' — parley';
     if (!icon || n === badgedFor) return;
     badgedFor = n;
@@ -67,11 +81,22 @@
     }, 300);
   }
 
+  function unreadIn(s) {
+    return (s.read >= s.baseLast ? 0 : s.base) + s.seqs.size;
+  }
+  // The marker moved to `seq`: what is at or before it is read. A marker that stops
+  // short of the snapshot's end keeps the snapshot's count (it cannot be split by
+  // seq); markers move to the last seq shown, so that is rare and errs high.
+  function markTo(s, seq) {
+    s.read = Math.max(s.read, seq);
+    s.seqs.forEach(function (q) { if (q <= s.read) s.seqs.delete(q); });
+  }
+
   function paintBadge(id) {
     var s = state.get(id);
     document.querySelectorAll('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"] .badge')
       .forEach(function (b) {
-        var n = s && id !== current ? Math.max(0, s.last - s.read) : 0;
+        var n = s && id !== current ? unreadIn(s) : 0;
         b.textContent = n > 0 ? String(n) : '';
         b.closest('a').setAttribute('aria-label',
           b.closest('a').querySelector('.name').textContent + (n > 0 ? ', ' + n + ' unread' : ''));
@@ -139,22 +164,25 @@
     });
     es.addEventListener('rooms', function (e) {
       JSON.parse(e.data).forEach(function (r) {
-        state.set(r.room, { last: r.last_seq, read: r.read_seq });
+        state.set(r.room, { read: r.read_seq, base: r.unread || 0, baseLast: r.last_seq, seqs: new Set() });
         paintBadge(r.room);
       });
     });
     es.addEventListener('tick', function (e) {
       var t = JSON.parse(e.data);
-      var s = state.get(t.room) || { last: 0, read: t.seq - 1 };
-      s.last = Math.max(s.last, t.seq);
-      if (t.own) s.read = Math.max(s.read, t.seq);
+      var s = state.get(t.room) || { read: t.seq - 1, base: 0, baseLast: 0, seqs: new Set() };
+      if (t.own) markTo(s, t.seq);
+      // A tick may repeat one the snapshot counted (see user_feed.hpp): those are
+      // at or before baseLast.
+      if (t.message && t.seq > s.read && t.seq > s.baseLast) s.seqs.add(t.seq);
+      if (t.deleted) s.seqs.delete(t.deleted);
       state.set(t.room, s);
       paintBadge(t.room);
     });
     es.addEventListener('read', function (e) {
       var t = JSON.parse(e.data);
       var s = state.get(t.room);
-      if (s) { s.read = Math.max(s.read, t.seq); paintBadge(t.room); }
+      if (s) { markTo(s, t.seq); paintBadge(t.room); }
       if (t.room === current && room) {
         room.dataset.readSeq = String(Math.max(readSeq(), t.seq));
         paintTitle();

@@ -65,8 +65,7 @@ chat::Result<HttpResponse> http_fetch(const HttpRequest& request, const HttpLimi
   // relies on its threaded resolver for the timeout.
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(limits.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body_bytes));
@@ -83,9 +82,9 @@ chat::Result<HttpResponse> http_fetch(const HttpRequest& request, const HttpLimi
 
   const CURLcode rc = curl_easy_perform(h);
   if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
-    return chat::fail(chat::ErrorKind::too_large, "the answer is larger than " +
-                                                      std::to_string(limits.max_body_bytes) +
-                                                      " bytes");
+    return chat::fail(
+        chat::ErrorKind::too_large,
+        "the answer is larger than " + std::to_string(limits.max_body_bytes) + " bytes");
   }
   if (rc != CURLE_OK) {
     // curl_easy_strerror is a fixed text per code ("Timeout was reached"); the

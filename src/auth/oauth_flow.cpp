@@ -48,9 +48,8 @@ std::string pkce_challenge(std::string_view verifier) {
 // quoting in a Cookie header.
 std::string encode_flow_cookie(const OAuthFlow& flow) {
   std::string out(k_version);
-  for (std::string_view part :
-       {std::string_view(flow.provider), std::string_view(flow.state),
-        std::string_view(flow.verifier)}) {
+  for (std::string_view part : {std::string_view(flow.provider), std::string_view(flow.state),
+                                std::string_view(flow.verifier)}) {
     out += '.';
     out += part;
   }

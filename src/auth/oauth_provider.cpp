@@ -168,12 +168,14 @@ chat::Result<OAuthProfile> parse_profile(std::string_view name, std::string_view
   if (name == "github") {
     p.subject = id_of(*o, "id");
     p.login = text_of(*o, "login");
+    p.login_unique = true;
     p.name = text_of(*o, "name");
     p.email = text_of(*o, "email");
     p.avatar_url = text_of(*o, "avatar_url");
   } else if (name == "discord") {
     p.subject = id_of(*o, "id");
     p.login = text_of(*o, "username");
+    p.login_unique = true;
     p.name = text_of(*o, "global_name");
     p.email = text_of(*o, "email");
     const json::value* verified = o->if_contains("verified");
@@ -205,8 +207,8 @@ std::string username_for(const OAuthProfile& profile, const chat::Limits& limits
                          std::size_t max_chars) {
   const std::string_view local_part =
       std::string_view(profile.email).substr(0, profile.email.find('@'));
-  for (std::string_view candidate : {std::string_view(profile.login), local_part,
-                                     std::string_view(profile.name)}) {
+  for (std::string_view candidate :
+       {std::string_view(profile.login), local_part, std::string_view(profile.name)}) {
     std::string name = reduce_to_login(candidate, max_chars);
     if (name.size() >= limits.min_username) return name;
   }

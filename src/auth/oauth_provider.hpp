@@ -18,13 +18,13 @@ struct OAuthEndpoints {
 };
 
 struct OAuthProvider {
-  std::string name;  // "github", "google", "discord": the path segment and users.provider
-  std::string label;                  // "GitHub", shown to people
-  std::string scope;                  // space-separated, as the provider wants it
-  bool pkce = false;                  // sends an S256 code_challenge and the verifier
-  OAuthEndpoints endpoints;           // the provider's own, unless overridden
-  std::string client_id;              // <PROVIDER>_CLIENT_ID
-  std::string client_secret;          // <PROVIDER>_CLIENT_SECRET
+  std::string name;           // "github", "google", "discord": the path segment and users.provider
+  std::string label;          // "GitHub", shown to people
+  std::string scope;          // space-separated, as the provider wants it
+  bool pkce = false;          // sends an S256 code_challenge and the verifier
+  OAuthEndpoints endpoints;   // the provider's own, unless overridden
+  std::string client_id;      // <PROVIDER>_CLIENT_ID
+  std::string client_secret;  // <PROVIDER>_CLIENT_SECRET
 };
 
 // The built-in description of `name` with the provider's real endpoints, or nullopt
@@ -50,10 +50,13 @@ chat::Result<std::string> parse_token_response(std::string_view body);
 
 // Who signed in, in the provider's terms.
 struct OAuthProfile {
-  std::string subject;     // the provider's stable id (GitHub and Discord id, OIDC sub)
-  std::string login;       // the provider's handle (GitHub login, Discord username), may be ""
-  std::string name;        // a display name, may be ""
-  std::string email;       // may be ""
+  std::string subject;  // the provider's stable id (GitHub and Discord id, OIDC sub)
+  std::string login;    // the provider's handle (GitHub login, Discord username), may be ""
+  // True when `login` is unique at the provider and so names one person (GitHub,
+  // Discord); OpenID Connect's preferred_username promises no such thing.
+  bool login_unique = false;
+  std::string name;   // a display name, may be ""
+  std::string email;  // may be ""
   bool email_verified = false;
   std::string avatar_url;  // https URL or ""
 };

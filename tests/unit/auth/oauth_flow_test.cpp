@@ -49,10 +49,10 @@ TEST(OAuthFlow, cookie_round_trips_any_next_path) {
 TEST(OAuthFlow, malformed_cookies_are_refused) {
   const std::string good = encode_flow_cookie(start_oauth_flow("google", "/"));
   ASSERT_TRUE(decode_flow_cookie(good));
-  for (std::string bad : {std::string(), std::string("v1"), std::string("v2") + good.substr(2),
-                          good + ".extra", good.substr(0, good.rfind('.')),
-                          std::string("v1..s.v.Lw"), std::string("v1.github.s!.v.Lw"),
-                          std::string("v1.github.s.v.***")}) {
+  for (std::string bad :
+       {std::string(), std::string("v1"), std::string("v2") + good.substr(2), good + ".extra",
+        good.substr(0, good.rfind('.')), std::string("v1..s.v.Lw"),
+        std::string("v1.github.s!.v.Lw"), std::string("v1.github.s.v.***")}) {
     EXPECT_FALSE(decode_flow_cookie(bad)) << bad;
   }
 }

@@ -50,8 +50,8 @@ TEST(OAuthProvider, pkce_is_left_out_where_the_provider_has_none) {
 TEST(OAuthProvider, authorize_url_appends_to_an_endpoint_with_a_query) {
   auto p = provider("github");
   p.endpoints.authorize_url = "http://127.0.0.1:9/authorize?tenant=x";
-  EXPECT_TRUE(authorize_url(p, "r", "s", "c").starts_with(
-      "http://127.0.0.1:9/authorize?tenant=x&response_type=code&"));
+  EXPECT_TRUE(authorize_url(p, "r", "s", "c")
+                  .starts_with("http://127.0.0.1:9/authorize?tenant=x&response_type=code&"));
 }
 
 TEST(OAuthProvider, token_request_body_is_form_encoded) {
@@ -73,8 +73,8 @@ TEST(OAuthProvider, token_response_gives_the_token_or_the_providers_error) {
   EXPECT_EQ(refused.error().kind, ErrorKind::bad_request);
   EXPECT_NE(refused.error().message.find("bad_verification_code"), std::string::npos);
 
-  for (std::string bad : {"", "not json", "[]", R"({"token_type":"bearer"})",
-                          R"({"access_token":42})"}) {
+  for (std::string bad :
+       {"", "not json", "[]", R"({"token_type":"bearer"})", R"({"access_token":42})"}) {
     auto r = parse_token_response(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().kind, ErrorKind::invalid) << bad;
@@ -88,6 +88,7 @@ TEST(OAuthProvider, github_profile) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->subject, "583231");
   EXPECT_EQ(p->login, "octocat");
+  EXPECT_TRUE(p->login_unique);
   EXPECT_EQ(p->name, "The Octocat");
   EXPECT_EQ(p->email, "");
   EXPECT_EQ(p->avatar_url, "https://avatars.githubusercontent.com/u/583231?v=4");
@@ -100,6 +101,7 @@ TEST(OAuthProvider, google_openid_connect_profile) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->subject, "110169484474386276334");
   EXPECT_EQ(p->login, "");
+  EXPECT_FALSE(p->login_unique);
   EXPECT_EQ(p->name, "Ada Lovelace");
   EXPECT_EQ(p->email, "ada@example.com");
   EXPECT_TRUE(p->email_verified);
@@ -113,6 +115,7 @@ TEST(OAuthProvider, discord_profile_builds_the_avatar_url) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->subject, "80351110224678912");
   EXPECT_EQ(p->login, "nelly");
+  EXPECT_TRUE(p->login_unique);
   EXPECT_EQ(p->name, "Nelly");
   EXPECT_TRUE(p->email_verified);
   EXPECT_EQ(p->avatar_url,
@@ -125,10 +128,9 @@ TEST(OAuthProvider, discord_profile_builds_the_avatar_url) {
 }
 
 TEST(OAuthProvider, profile_without_an_id_or_not_json_is_invalid) {
-  for (auto [name, body] : {std::pair{"github", R"({"login":"octocat"})"},
-                            std::pair{"google", R"({"name":"Ada"})"},
-                            std::pair{"discord", R"({"username":"nelly","id":""})"},
-                            std::pair{"github", "<html>"}}) {
+  for (auto [name, body] :
+       {std::pair{"github", R"({"login":"octocat"})"}, std::pair{"google", R"({"name":"Ada"})"},
+        std::pair{"discord", R"({"username":"nelly","id":""})"}, std::pair{"github", "<html>"}}) {
     auto p = parse_profile(name, body);
     ASSERT_FALSE(p) << name << " " << body;
     EXPECT_EQ(p.error().kind, ErrorKind::invalid);

@@ -218,6 +218,12 @@ std::string show_secret(const std::string& value, bool generated) {
   }
 #define PARLEY_TEXT(member) \
   [](Config& c, std::string_view, const std::string& v, Problems&) { c.member = trim(v); }
+// An optional http(s) URL: empty keeps the default (empty), anything else must be a URL.
+#define PARLEY_URL(member)                                               \
+  [](Config& c, std::string_view n, const std::string& v, Problems& p) { \
+    if (trim(v).empty()) return;                                         \
+    if (auto u = http_url(n, v, p)) c.member = std::move(*u);            \
+  }
 #define PARLEY_BOOL(member)                                              \
   [](Config& c, std::string_view n, const std::string& v, Problems& p) { \
     if (auto b = boolean(n, v, p)) c.member = *b;                        \
@@ -334,6 +340,24 @@ const std::vector<Setting>& settings() {
       {"DISCORD_CLIENT_SECRET", "", "Discord OAuth client secret", true, "",
        PARLEY_TEXT(discord.client_secret),
        PARLEY_SHOW(show_secret(c.discord.client_secret, false))},
+      {"GITHUB_OAUTH_AUTHORIZE_URL", "URL", "GitHub authorization endpoint; empty: GitHub's own",
+       false, "", PARLEY_URL(github.authorize_url), PARLEY_SHOW(c.github.authorize_url)},
+      {"GITHUB_OAUTH_TOKEN_URL", "URL", "GitHub token endpoint; empty: GitHub's own", false, "",
+       PARLEY_URL(github.token_url), PARLEY_SHOW(c.github.token_url)},
+      {"GITHUB_OAUTH_USERINFO_URL", "URL", "GitHub user-info endpoint; empty: GitHub's own", false,
+       "", PARLEY_URL(github.userinfo_url), PARLEY_SHOW(c.github.userinfo_url)},
+      {"GOOGLE_OAUTH_AUTHORIZE_URL", "URL", "Google authorization endpoint; empty: Google's own",
+       false, "", PARLEY_URL(google.authorize_url), PARLEY_SHOW(c.google.authorize_url)},
+      {"GOOGLE_OAUTH_TOKEN_URL", "URL", "Google token endpoint; empty: Google's own", false, "",
+       PARLEY_URL(google.token_url), PARLEY_SHOW(c.google.token_url)},
+      {"GOOGLE_OAUTH_USERINFO_URL", "URL", "Google user-info endpoint; empty: Google's own", false,
+       "", PARLEY_URL(google.userinfo_url), PARLEY_SHOW(c.google.userinfo_url)},
+      {"DISCORD_OAUTH_AUTHORIZE_URL", "URL", "Discord authorization endpoint; empty: Discord's own",
+       false, "", PARLEY_URL(discord.authorize_url), PARLEY_SHOW(c.discord.authorize_url)},
+      {"DISCORD_OAUTH_TOKEN_URL", "URL", "Discord token endpoint; empty: Discord's own", false, "",
+       PARLEY_URL(discord.token_url), PARLEY_SHOW(c.discord.token_url)},
+      {"DISCORD_OAUTH_USERINFO_URL", "URL", "Discord user-info endpoint; empty: Discord's own",
+       false, "", PARLEY_URL(discord.userinfo_url), PARLEY_SHOW(c.discord.userinfo_url)},
 
       // --- limits and retention ---
       {"MAX_MSG_SIZE_BYTE", "BYTES", "Largest message text, in UTF-8 bytes", false, "",
@@ -407,6 +431,7 @@ const std::vector<Setting>& settings() {
 
 #undef PARLEY_NON_EMPTY
 #undef PARLEY_TEXT
+#undef PARLEY_URL
 #undef PARLEY_BOOL
 #undef PARLEY_INT
 #undef PARLEY_SHOW
@@ -465,6 +490,11 @@ void check_oauth(const OAuthClient& client, std::string_view provider, Problems&
     p.add(secret, "required when " + id + " is set");
   if (client.client_id.empty() && !client.client_secret.empty())
     p.add(id, "required when " + secret + " is set");
+  // An endpoint override for a provider that is not configured does nothing: most
+  // likely a typo in the provider's other variables, so say so.
+  if (client.client_id.empty() &&
+      (!client.authorize_url.empty() || !client.token_url.empty() || !client.userinfo_url.empty()))
+    p.add(id, "required when " + std::string(provider) + "_OAUTH_*_URL is set");
 }
 
 // Checks that involve more than one setting. A setting that already failed keeps

@@ -52,6 +52,12 @@ class HelpRequested : public std::runtime_error {
 struct OAuthClient {
   std::string client_id;      // <PROVIDER>_CLIENT_ID
   std::string client_secret;  // <PROVIDER>_CLIENT_SECRET (secret)
+  // <PROVIDER>_OAUTH_AUTHORIZE_URL, _TOKEN_URL, _USERINFO_URL: http(s) URLs that
+  // replace the provider's own endpoints (GitHub Enterprise, a test server); empty
+  // means the provider's own (auth::default_endpoints).
+  std::string authorize_url;
+  std::string token_url;
+  std::string userinfo_url;
   // Validation guarantees both or neither are set.
   bool enabled() const noexcept { return !client_id.empty(); }
 };

@@ -5,6 +5,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "auth/jwt.hpp"
+#include "auth/oauth_provider.hpp"
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "hub/hub.hpp"
@@ -16,6 +17,22 @@
 
 namespace parley::app {
 
+namespace {
+
+// A configured provider: the built-in description, its credentials, and any
+// endpoint the configuration overrides.
+auth::OAuthProvider oauth_provider_of(std::string_view name, const OAuthClient& client) {
+  auth::OAuthProvider p = *auth::known_provider(name);
+  p.client_id = client.client_id;
+  p.client_secret = client.client_secret;
+  if (!client.authorize_url.empty()) p.endpoints.authorize_url = client.authorize_url;
+  if (!client.token_url.empty()) p.endpoints.token_url = client.token_url;
+  if (!client.userinfo_url.empty()) p.endpoints.userinfo_url = client.userinfo_url;
+  return p;
+}
+
+}  // namespace
+
 int serve(const Config& config) {
   for (const auto& w : config.warnings) spdlog::warn("{}", w);
   auto limits = limits_of(config);
@@ -26,6 +43,7 @@ int serve(const Config& config) {
   http::Metrics metrics;
   transport::SendRate send_rate(config.send_rate_per_sec, config.send_burst);
   // Password hashing costs ~64 MiB and tens of ms each; two workers bound both.
+  // OAuth's provider requests also wait here (each bounded by its timeout).
   boost::asio::thread_pool workers(2);
   transport::Presence presence;
   transport::PresenceAnnouncer announcer(*store, hub, presence);
@@ -38,9 +56,11 @@ int serve(const Config& config) {
   options.password_login = config.enable_password_login;
   options.open_registration = config.open_registration;
   options.allow_list = config.allow_list;
-  if (config.github.enabled()) options.oauth_providers.push_back("github");
-  if (config.google.enabled()) options.oauth_providers.push_back("google");
-  if (config.discord.enabled()) options.oauth_providers.push_back("discord");
+  for (const auto& [name, client] :
+       {std::pair{"github", &config.github}, std::pair{"google", &config.google},
+        std::pair{"discord", &config.discord}}) {
+    if (client->enabled()) options.oauth.push_back(oauth_provider_of(name, *client));
+  }
   options.max_queue_bytes = config.max_queue_bytes;
   options.sse_ping = std::chrono::seconds(config.sse_ping_seconds);
   options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);

@@ -37,6 +37,12 @@ struct NewUser {
   std::string avatar_url;
 };
 
+// A person's account at an OAuth provider: the provider's stable id for them.
+struct ExternalIdentity {
+  std::string provider;  // "github", "google", "discord"
+  std::string subject;   // the provider's user id (GitHub id, OpenID Connect sub)
+};
+
 struct Session {
   std::string token_hash;  // SHA-256 of the cookie value, hex; the raw token is never stored
   chat::UserId user_id;
@@ -134,6 +140,15 @@ class Store {
   virtual void create_user(NewUser user, Callback<chat::User> done) = 0;            // conflict
   virtual void get_user(chat::UserId id, Callback<chat::User> done) = 0;            // not_found
   virtual void find_user_by_name(std::string name, Callback<chat::User> done) = 0;  // not_found
+
+  // Users who sign in through an OAuth provider. find: the user linked to the
+  // identity, not_found when none is. create: creates `user` and links the identity
+  // to it in one transaction; when the identity is already linked (a concurrent
+  // first sign-in got there first) it creates nothing and returns the linked user.
+  // conflict when the name is taken.
+  virtual void find_user_by_identity(ExternalIdentity identity, Callback<chat::User> done) = 0;
+  virtual void create_user_with_identity(NewUser user, ExternalIdentity identity,
+                                         Callback<chat::User> done) = 0;
 
   // Browser sessions (opaque cookie tokens, stored hashed).
   virtual void create_session(Session session, Callback<void> done) = 0;

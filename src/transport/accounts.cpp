@@ -1,6 +1,7 @@
 #include "transport/accounts.hpp"
 
 #include "auth/password.hpp"
+#include "auth/tokens.hpp"
 #include "chat/validate.hpp"
 #include "transport/blocking.hpp"
 #include "transport/store_call.hpp"
@@ -61,6 +62,47 @@ asio::awaitable<chat::Result<chat::User>> check_password_login(Services& s, cons
   };
   bool good = co_await blocking_call(s.workers, check);
   if (!good) co_return chat::fail(ErrorKind::unauthorized, "wrong username or password");
+  co_return user;
+}
+
+}  // namespace parley::transport
+
+namespace parley::transport {
+
+asio::awaitable<chat::Result<chat::User>> sign_in_with_provider(Services& s,
+                                                                const std::string& provider,
+                                                                const auth::OAuthProfile& profile) {
+  const store::ExternalIdentity identity{provider, profile.subject};
+  auto linked = co_await store_call<chat::User>(
+      [&](auto cb) { s.store.find_user_by_identity(identity, cb); });
+  if (linked || linked.error().kind != ErrorKind::not_found) co_return linked;
+
+  // Room for a "-xxxx" suffix, so a retry's name is still a valid login name.
+  constexpr std::size_t k_suffix = 5;
+  const auto& limits = s.options.limits;
+  const std::string base = auth::username_for(profile, limits, limits.max_username - k_suffix);
+  // Only what the provider vouches for names a person on the list: a handle unique
+  // at the provider, or a verified e-mail. Display names and unverified e-mails are
+  // whatever the person typed.
+  const bool on_list = s.options.open_registration ||
+                       (profile.login_unique && !profile.login.empty() &&
+                        allowed_to_register(s.options, profile.login)) ||
+                       (profile.email_verified && !profile.email.empty() &&
+                        allowed_to_register(s.options, profile.email));
+  if (!on_list) co_return chat::fail(ErrorKind::forbidden, "registration is by invitation only");
+
+  // A name clash is not an error: the provider proved who this is, the name is
+  // only a label. Same retry as a guest's (create_guest).
+  chat::Result<chat::User> user;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    store::NewUser nu{attempt == 0 ? base : base + "-" + auth::random_id().substr(0, 4),
+                      {},
+                      provider,
+                      profile.avatar_url};
+    user = co_await store_call<chat::User>(
+        [&](auto cb) { s.store.create_user_with_identity(nu, identity, cb); });
+    if (user || user.error().kind != ErrorKind::conflict) break;
+  }
   co_return user;
 }
 

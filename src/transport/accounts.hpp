@@ -1,10 +1,12 @@
 #pragma once
-// Password accounts: registering and signing in, shared by the JSON API
+// Accounts: registering and signing in with a password, shared by the JSON API
 // (/api/register, /api/login) and the login page's form, so both check, limit and
-// answer identically. Password hashing runs on the worker pool, never on a shard.
+// answer identically; and the account behind an OAuth sign-in. Password hashing
+// runs on the worker pool, never on a shard.
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "auth/oauth_provider.hpp"
 #include "chat/error.hpp"
 #include "chat/types.hpp"
 #include "transport/services.hpp"
@@ -24,5 +26,14 @@ boost::asio::awaitable<chat::Result<chat::User>> register_account(Services& s,
 boost::asio::awaitable<chat::Result<chat::User>> check_password_login(Services& s,
                                                                       const std::string& name,
                                                                       const std::string& password);
+
+// The user an OAuth sign-in stands for: the one linked to the provider's id for
+// the person, else a new account linked to it, named after the profile (made
+// unique with a suffix when taken). A new account follows the password rules for
+// who may register: forbidden when registration is closed and neither the
+// profile's handle (where unique at the provider) nor its verified e-mail is on
+// the allow list.
+boost::asio::awaitable<chat::Result<chat::User>> sign_in_with_provider(
+    Services& s, const std::string& provider, const auth::OAuthProfile& profile);
 
 }  // namespace parley::transport

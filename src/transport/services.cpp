@@ -8,6 +8,13 @@ std::int64_t now_ms() {
       .count();
 }
 
+const auth::OAuthProvider* oauth_provider(const Options& o, std::string_view name) {
+  for (const auto& p : o.oauth) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 bool SendRate::allow(const std::string& user_id) {
   auto now = now_ms();
   std::lock_guard lock(mu_);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "auth/oauth_provider.hpp"
 #include "chat/limits.hpp"
 #include "chat/rate_limiter.hpp"
 #include "chat/types.hpp"
@@ -29,9 +30,9 @@ struct Options {
   bool guest_login = true;
   bool password_login = true;
   bool open_registration = true;
-  std::vector<std::string> allow_list;       // login names allowed to register when not open
-  std::vector<std::string> oauth_providers;  // configured: "github", "google", "discord"
-  std::size_t max_queue_bytes = 4 << 20;     // per subscriber; past it the subscriber is closed
+  std::vector<std::string> allow_list;     // login names allowed to register when not open
+  std::vector<auth::OAuthProvider> oauth;  // configured providers, in the login page's order
+  std::size_t max_queue_bytes = 4 << 20;   // per subscriber; past it the subscriber is closed
   std::chrono::seconds sse_ping{20};
   std::chrono::seconds ws_idle_timeout{60};  // no pong for this long closes the socket
   std::chrono::seconds session_ttl{90 * 24 * 3600};
@@ -57,7 +58,7 @@ struct Services {
   auth::JwtSigner& jwt;
   http::Metrics& metrics;
   SendRate& send_rate;
-  boost::asio::thread_pool& workers;  // blocking work: password hashing
+  boost::asio::thread_pool& workers;  // blocking work: password hashing, OAuth requests
   Presence& presence;
   Options options;
   // Renders an event as the web page's HTML fragment (SSE-HTML); empty until web/ sets it.
@@ -65,5 +66,8 @@ struct Services {
 };
 
 std::int64_t now_ms();
+
+// The configured OAuth provider called `name`, or nullptr.
+const auth::OAuthProvider* oauth_provider(const Options& o, std::string_view name);
 
 }  // namespace parley::transport

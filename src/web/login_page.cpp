@@ -1,6 +1,8 @@
 // GET /login and its forms: POST /login (guest), POST /login/password (sign in or
 // create an account); POST /logout.
 #include <boost/beast/http/field.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "auth/tokens.hpp"
 #include "chat/validate.hpp"
@@ -9,6 +11,7 @@
 #include "transport/store_call.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
+#include "web/sign_in.hpp"
 #include "web/web.hpp"
 
 namespace parley::web {
@@ -24,13 +27,6 @@ struct LoginForm {
   std::string username;  // kept across a failed attempt
   std::string next;      // where to go after signing in
 };
-
-std::string_view provider_label(std::string_view p) {
-  if (p == "github") return "GitHub";
-  if (p == "google") return "Google";
-  if (p == "discord") return "Discord";
-  return p;
-}
 
 void append_next(std::string& out, std::string_view next) {
   if (next.empty() || next == "/") return;
@@ -75,19 +71,24 @@ std::string login_page(const Web& web, const LoginForm& f) {
         "class=\"primary\">Sign in</button><button type=\"submit\" name=\"action\" "
         "value=\"register\">Create account</button></div></form></section>";
   }
-  if (!o.oauth_providers.empty()) {
+  if (!o.oauth.empty()) {
+    // The provider's round trip keeps `next` in its flow cookie (oauth_routes.cpp).
+    std::string next_query;
+    if (!f.next.empty() && f.next != "/") {
+      next_query = "?next=" + boost::urls::encode(f.next, boost::urls::unreserved_chars);
+    }
     body += "<section class=\"oauth-list\" aria-label=\"Sign in with\">";
-    for (const auto& p : o.oauth_providers) {
+    for (const auto& p : o.oauth) {
       body += "<a class=\"oauth\"";
-      attr(body, "data-provider", p);
-      attr(body, "href", "/auth/" + p);
+      attr(body, "data-provider", p.name);
+      attr(body, "href", "/auth/" + p.name + next_query);
       body += ">Continue with ";
-      escaped(body, provider_label(p));
+      escaped(body, p.label);
       body += "</a>";
     }
     body += "</section>";
   }
-  if (!o.guest_login && !o.password_login && o.oauth_providers.empty()) {
+  if (!o.guest_login && !o.password_login && o.oauth.empty()) {
     body += "<p>No way to sign in is enabled on this server.</p>";
   }
   body += "</main>";
@@ -99,7 +100,8 @@ rest::Response login_error(const Web& web, const rest::Request& req, LoginForm f
   return html_response(req, login_page(web, f), status);
 }
 
-// Signed in: the session cookie and off to where the visitor was going.
+}  // namespace
+
 asio::awaitable<rest::Response> signed_in(const Web& web, const rest::Request& req,
                                           const chat::User& user, const std::string& next) {
   auto cookie = co_await transport::start_session(web.s, user.id);
@@ -112,7 +114,10 @@ asio::awaitable<rest::Response> signed_in(const Web& web, const rest::Request& r
   co_return res;
 }
 
-}  // namespace
+rest::Response login_error_page(const Web& web, const rest::Request& req, std::string error,
+                                std::string next, bh::status status) {
+  return login_error(web, req, LoginForm{std::move(error), {}, std::move(next)}, status);
+}
 
 void add_login_routes(std::vector<rest::Route>& out, const WebPtr& web) {
   out.push_back({bh::verb::get, "/login", rest::Access::public_route,

@@ -43,6 +43,7 @@ std::vector<rest::Route> page_routes(transport::ChatService& chat, const WebOpti
   add_form_routes(out, web);
   add_invite_routes(out, web);
   add_random_routes(out, web);
+  add_oauth_routes(out, web);
   return out;
 }
 

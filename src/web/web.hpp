@@ -24,5 +24,6 @@ void add_room_routes(std::vector<transport::rest::Route>& out, const WebPtr& web
 void add_form_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
 void add_invite_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
 void add_random_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
+void add_oauth_routes(std::vector<transport::rest::Route>& out, const WebPtr& web);
 
 }  // namespace parley::web

@@ -105,6 +105,23 @@ void SqliteStore::find_user_by_name(std::string name, Callback<chat::User> done)
       std::move(done));
 }
 
+void SqliteStore::find_user_by_identity(ExternalIdentity identity, Callback<chat::User> done) {
+  readers_->submit<chat::User>(
+      [identity = std::move(identity)](Connection& db) {
+        return sqlite::find_user_by_identity(db, identity);
+      },
+      std::move(done));
+}
+
+void SqliteStore::create_user_with_identity(NewUser user, ExternalIdentity identity,
+                                            Callback<chat::User> done) {
+  writer_->submit<chat::User>(
+      [user = std::move(user), identity = std::move(identity)](Connection& db) {
+        return sqlite::create_user_with_identity(db, user, identity);
+      },
+      std::move(done));
+}
+
 void SqliteStore::create_session(Session session, Callback<void> done) {
   writer_->submit<void>([session = std::move(session)](
                             Connection& db) { return sqlite::create_session(db, session); },

@@ -42,6 +42,9 @@ class SqliteStore final : public Store {
   void create_user(NewUser user, Callback<chat::User> done) override;
   void get_user(chat::UserId id, Callback<chat::User> done) override;
   void find_user_by_name(std::string name, Callback<chat::User> done) override;
+  void find_user_by_identity(ExternalIdentity identity, Callback<chat::User> done) override;
+  void create_user_with_identity(NewUser user, ExternalIdentity identity,
+                                 Callback<chat::User> done) override;
 
   void create_session(Session session, Callback<void> done) override;
   void get_session(std::string token_hash, Callback<Session> done) override;

@@ -36,6 +36,26 @@ chat::Result<chat::User> find_user_by_name(Connection& db, const std::string& na
   return read_user(q);
 }
 
+chat::Result<chat::User> find_user_by_identity(Connection& db, const ExternalIdentity& identity) {
+  Query q = db.query("SELECT user_id FROM identities WHERE provider = ?1 AND subject = ?2",
+                     identity.provider, identity.subject);
+  if (!q.next()) return chat::fail(chat::ErrorKind::not_found, "no user has this identity");
+  const chat::UserId id = q.text(0);
+  return get_user(db, id);
+}
+
+chat::Result<chat::User> create_user_with_identity(Connection& db, const NewUser& nu,
+                                                   const ExternalIdentity& identity) {
+  // The writer runs one task at a time, so between this lookup and the insert no
+  // other sign-in can link the identity: two first sign-ins make one user.
+  if (auto existing = find_user_by_identity(db, identity)) return existing;
+  auto user = create_user(db, nu);
+  if (!user) return user;
+  db.exec("INSERT INTO identities (provider, subject, user_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+          identity.provider, identity.subject, user->id, user->created_at);
+  return user;
+}
+
 chat::Result<void> create_session(Connection& db, const Session& s) {
   db.exec("INSERT OR REPLACE INTO sessions (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
           s.token_hash, s.user_id, s.expires_at);

@@ -206,6 +206,10 @@ TEST(Config, every_bad_value_gets_one_clear_message) {
       {"GITHUB_CLIENT_ID", "id", "GITHUB_CLIENT_SECRET: required when GITHUB_CLIENT_ID is set"},
       {"DISCORD_CLIENT_SECRET", "s",
        "DISCORD_CLIENT_ID: required when DISCORD_CLIENT_SECRET is set"},
+      {"GITHUB_OAUTH_TOKEN_URL", "ftp://x",
+       "GITHUB_OAUTH_TOKEN_URL: 'ftp://x' is not an http:// or https:// URL with a host"},
+      {"GOOGLE_OAUTH_USERINFO_URL", "http://127.0.0.1:9/userinfo",
+       "GOOGLE_CLIENT_ID: required when GOOGLE_OAUTH_*_URL is set"},
       {"S3_REGION", "eu-west-1", "S3_BUCKET: required when other S3_* variables are set"},
       {"MAX_MSG_SIZE_BYTE", "2000000",
        "MAX_MSG_SIZE_BYTE: 2000000 must be less than MAX_BODY_BYTES (1048576)"},
@@ -297,6 +301,19 @@ TEST(Config, oauth_and_s3_are_enabled_when_complete) {
   EXPECT_TRUE(c.s3.enabled());
   EXPECT_EQ(c.s3.endpoint, "https://s3.example.com");
   EXPECT_EQ(c.s3.access_key_id, "AK");
+}
+
+TEST(Config, oauth_endpoints_default_to_the_providers_and_may_be_overridden) {
+  const auto c =
+      load({}, {{"GITHUB_CLIENT_ID", "id"},
+                {"GITHUB_CLIENT_SECRET", "s"},
+                {"GITHUB_OAUTH_AUTHORIZE_URL", "http://127.0.0.1:4000/authorize/"},
+                {"GITHUB_OAUTH_TOKEN_URL", " https://ghe.example.com/login/oauth/access_token"},
+                {"GITHUB_OAUTH_USERINFO_URL", "https://ghe.example.com/api/v3/user"}});
+  EXPECT_EQ(c.github.authorize_url, "http://127.0.0.1:4000/authorize");
+  EXPECT_EQ(c.github.token_url, "https://ghe.example.com/login/oauth/access_token");
+  EXPECT_EQ(c.github.userinfo_url, "https://ghe.example.com/api/v3/user");
+  EXPECT_TRUE(c.google.authorize_url.empty());  // empty: the provider's own
 }
 
 TEST(Config, no_login_method_is_a_warning) {

@@ -44,6 +44,16 @@ chat::Result<chat::User> SyncStore::get_user(chat::UserId id) {
 chat::Result<chat::User> SyncStore::find_user_by_name(std::string name) {
   return call<chat::User>([&](auto done) { store_->find_user_by_name(std::move(name), done); });
 }
+chat::Result<chat::User> SyncStore::find_user_by_identity(ExternalIdentity identity) {
+  return call<chat::User>(
+      [&](auto done) { store_->find_user_by_identity(std::move(identity), done); });
+}
+chat::Result<chat::User> SyncStore::create_user_with_identity(NewUser u,
+                                                              ExternalIdentity identity) {
+  return call<chat::User>([&](auto done) {
+    store_->create_user_with_identity(std::move(u), std::move(identity), done);
+  });
+}
 chat::Result<void> SyncStore::create_session(Session s) {
   return call<void>([&](auto done) { store_->create_session(std::move(s), done); });
 }
@@ -251,6 +261,71 @@ TEST_P(StoreConformance, unknown_user_is_not_found) {
   auto by_name = sync_->find_user_by_name("nobody");
   ASSERT_FALSE(by_name);
   EXPECT_EQ(by_name.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, identity_links_a_new_user_and_later_finds_the_same_user) {
+  const ExternalIdentity gh{.provider = "github", .subject = "4242"};
+  auto none = sync_->find_user_by_identity(gh);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().kind, ErrorKind::not_found);
+
+  auto created = sync_->create_user_with_identity(
+      {.name = "octo", .provider = "github", .avatar_url = "https://example.com/o.png"}, gh);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->name, "octo");
+  EXPECT_EQ(created->provider, "github");
+  EXPECT_EQ(created->avatar_url, "https://example.com/o.png");
+  EXPECT_TRUE(created->password_hash.empty());
+
+  auto found = sync_->find_user_by_identity(gh);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->id, created->id);
+  EXPECT_EQ(found->name, "octo");
+}
+
+TEST_P(StoreConformance, identity_is_per_provider_and_subject) {
+  auto gh = sync_->create_user_with_identity({.name = "gh-7", .provider = "github"},
+                                             {.provider = "github", .subject = "7"});
+  auto dc = sync_->create_user_with_identity({.name = "dc-7", .provider = "discord"},
+                                             {.provider = "discord", .subject = "7"});
+  ASSERT_TRUE(gh && dc);
+  EXPECT_NE(gh->id, dc->id);
+  auto other = sync_->find_user_by_identity({.provider = "github", .subject = "8"});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, linking_an_already_linked_identity_returns_its_user_and_creates_none) {
+  const ExternalIdentity id{.provider = "google", .subject = "sub-1"};
+  auto first = sync_->create_user_with_identity({.name = "ada", .provider = "google"}, id);
+  ASSERT_TRUE(first);
+  auto second = sync_->create_user_with_identity({.name = "ada-2", .provider = "google"}, id);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->id, first->id);
+  auto not_made = sync_->find_user_by_name("ada-2");
+  ASSERT_FALSE(not_made);
+  EXPECT_EQ(not_made.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, identity_with_a_taken_name_is_a_conflict_and_links_nothing) {
+  make_user("taken");
+  const ExternalIdentity id{.provider = "github", .subject = "99"};
+  auto clash = sync_->create_user_with_identity({.name = "TAKEN", .provider = "github"}, id);
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().kind, ErrorKind::conflict);
+  auto none = sync_->find_user_by_identity(id);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, identities_survive_close_and_reopen) {
+  const ExternalIdentity id{.provider = "discord", .subject = "80351110224678912"};
+  auto created = sync_->create_user_with_identity({.name = "nelly", .provider = "discord"}, id);
+  ASSERT_TRUE(created);
+  reopen();
+  auto found = sync_->find_user_by_identity(id);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->id, created->id);
 }
 
 TEST_P(StoreConformance, session_round_trips_and_is_gone_after_delete) {

@@ -62,6 +62,8 @@ class SyncStore {
   chat::Result<chat::User> create_user(NewUser u);
   chat::Result<chat::User> get_user(chat::UserId id);
   chat::Result<chat::User> find_user_by_name(std::string name);
+  chat::Result<chat::User> find_user_by_identity(ExternalIdentity identity);
+  chat::Result<chat::User> create_user_with_identity(NewUser u, ExternalIdentity identity);
   chat::Result<void> create_session(Session s);
   chat::Result<Session> get_session(std::string token_hash);
   chat::Result<void> delete_session(std::string token_hash);

@@ -16,9 +16,9 @@ constexpr std::string_view k_htmx_config =
 
 // In the order they must run (all deferred, so after parsing, in this order).
 constexpr std::string_view k_app_scripts[] = {
-    "vendor/htmx.min.js", "vendor/sse.js", "js/parley.js", "js/toast.js", "js/live.js",
-    "js/composer.js", "js/keyboard.js", "js/reactions.js", "js/scrollback.js", "js/unread.js",
-    "js/ui.js", "js/members.js", "js/random.js"};
+    "vendor/htmx.min.js", "vendor/sse.js",  "js/parley.js",    "js/toast.js",      "js/live.js",
+    "js/composer.js",     "js/keyboard.js", "js/reactions.js", "js/scrollback.js", "js/unread.js",
+    "js/ui.js",           "js/members.js",  "js/random.js"};
 
 bool less_by_name(const chat::RoomSummary& a, const chat::RoomSummary& b) {
   return std::lexicographical_compare(a.room.name.begin(), a.room.name.end(), b.room.name.begin(),

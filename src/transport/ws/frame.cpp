@@ -108,7 +108,8 @@ std::size_t encode_header(Opcode opcode, std::size_t n, std::array<char, 10>& ou
     return 4;
   }
   out[1] = 127;
-  for (int i = 0; i < 8; ++i) out[2 + i] = static_cast<char>((std::uint64_t{n} >> (56 - 8 * i)) & 0xFF);
+  for (int i = 0; i < 8; ++i)
+    out[2 + i] = static_cast<char>((std::uint64_t{n} >> (56 - 8 * i)) & 0xFF);
   return 10;
 }
 

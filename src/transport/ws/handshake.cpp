@@ -7,7 +7,6 @@
 #include <boost/beast/http/field.hpp>
 #include <stdexcept>
 
-
 namespace parley::transport::ws {
 
 namespace bh = boost::beast::http;

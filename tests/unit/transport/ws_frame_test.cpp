@@ -1,9 +1,9 @@
-#include "transport/ws/frame.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "transport/ws/frame.hpp"
 
 namespace parley::transport::ws {
 namespace {
@@ -22,7 +22,8 @@ std::string client_frame(std::uint8_t first_byte, std::string_view payload,
     out.push_back(static_cast<char>(n & 0xFF));
   } else {
     out.push_back(static_cast<char>(0x80 | 127));
-    for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((std::uint64_t{n} >> (8 * i)) & 0xFF));
+    for (int i = 7; i >= 0; --i)
+      out.push_back(static_cast<char>((std::uint64_t{n} >> (8 * i)) & 0xFF));
   }
   out.append(key.data(), 4);
   for (std::size_t i = 0; i < n; ++i) out.push_back(static_cast<char>(payload[i] ^ key[i & 3]));
@@ -141,8 +142,9 @@ TEST(WsFrameParser, RefusesOverSizeMessagesFromTheHeader) {
   auto header = client_frame(k_fin | 0x2, std::string(1 << 20, 'z')).substr(0, 14);
   expect_fail(header, close_code::too_big, 1000);
   // Fragments adding up past the limit.
-  expect_fail(client_frame(0x1, std::string(600, 'a')) + client_frame(k_fin | 0x0, std::string(600, 'b')),
-              close_code::too_big, 1000);
+  expect_fail(
+      client_frame(0x1, std::string(600, 'a')) + client_frame(k_fin | 0x0, std::string(600, 'b')),
+      close_code::too_big, 1000);
   // A 64-bit length with the top bit set.
   std::string huge = {static_cast<char>(k_fin | 0x2), static_cast<char>(0x80 | 127)};
   huge += std::string("\x80\0\0\0\0\0\0\0", 8) + "mask";
@@ -176,7 +178,8 @@ TEST(WsFrameEncoding, CloseFrameCarriesCodeAndReason) {
 }
 
 TEST(WsFrameEncoding, ValidCloseCodes) {
-  for (std::uint16_t ok : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4001, 4999}) {
+  for (std::uint16_t ok :
+       {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4001, 4999}) {
     EXPECT_TRUE(valid_close_code(ok)) << ok;
   }
   for (std::uint16_t bad : {0, 999, 1004, 1005, 1006, 1015, 1100, 2999, 5000}) {

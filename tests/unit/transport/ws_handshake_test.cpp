@@ -1,6 +1,6 @@
-#include "transport/ws/handshake.hpp"
-
 #include <gtest/gtest.h>
+
+#include "transport/ws/handshake.hpp"
 
 namespace parley::transport::ws {
 namespace {

@@ -1,5 +1,7 @@
 #include "store/sqlite/writer.hpp"
 
+#include <pthread.h>
+
 #include <future>
 #include <utility>
 
@@ -52,6 +54,7 @@ void Writer::flush() {
 }
 
 void Writer::loop() {
+  pthread_setname_np(pthread_self(), "parley-writer");
   std::deque<std::unique_ptr<Task>> group;
   for (;;) {
     {

@@ -65,8 +65,7 @@ chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat
   db.exec("INSERT INTO messages (room_id, seq, author_id) VALUES (?1, ?2, ?3)", e.room, e.seq,
           m.author.id);
   // Your own message is never unread to you.
-  db.exec("UPDATE members SET read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2", e.room,
-          m.author.id, e.seq);
+  set_member_read_seq(db, e.room, m.author.id, e.seq);
   return done(std::move(e), std::move(*room));
 }
 

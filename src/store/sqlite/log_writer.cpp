@@ -15,7 +15,6 @@ void apply_retention(Connection& db, const chat::Room& room, const chat::Limits&
   if (limits.max_msgs <= 0 || room.last_seq <= limits.max_msgs) return;
   const chat::Seq cutoff = room.last_seq - limits.max_msgs;  // keep seq > cutoff
   db.exec("DELETE FROM events WHERE room_id = ?1 AND seq <= ?2", room.id, cutoff);
-  db.exec("DELETE FROM messages WHERE room_id = ?1 AND seq <= ?2", room.id, cutoff);
   db.exec("DELETE FROM reactions WHERE room_id = ?1 AND target_seq <= ?2", room.id, cutoff);
 }
 

@@ -46,9 +46,9 @@ void Checkpointer::wal_grew(int pages) noexcept {
   if (pages < limits_.passive_pages) return;
   // One wake-up per checkpoint, not one per commit while the checkpoint runs.
   if (signalled_.exchange(true, std::memory_order_acq_rel)) return;
-  {
-    std::lock_guard lock(mutex_);
-  }
+  // Under the mutex, so the wake-up cannot fall between the thread's check of
+  // signalled_ and its wait.
+  std::lock_guard lock(mutex_);
   wake_.notify_one();
 }
 
@@ -57,9 +57,7 @@ void Checkpointer::loop() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] {
-        return stopping_ || signalled_.load(std::memory_order_acquire);
-      });
+      wake_.wait(lock, [this] { return stopping_ || signalled_.load(std::memory_order_acquire); });
       if (stopping_) return;
     }
     checkpoint(SQLITE_CHECKPOINT_PASSIVE);

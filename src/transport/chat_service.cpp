@@ -1,8 +1,6 @@
 #include "transport/chat_service.hpp"
 
-#include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
-#include <functional>
 
 #include "auth/tokens.hpp"
 #include "chat/permissions.hpp"
@@ -20,15 +18,8 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 void ChatService::publish(const chat::Event& e) {
+  s_.hub.publish(encode_event(e, s_.render_html));
   s_.metrics.events_stored();
-  // Called on the store's writer thread, in commit order. The encoding (three
-  // formats, the HTML render among them: ~2 us an event) would take that thread's
-  // time from the commits, so it runs on a shard instead: always the same shard for
-  // a room, chosen by its id. A shard runs what is posted to it in order, so a
-  // room's events are encoded and published in seq order, and a publish from one
-  // thread reaches every subscriber in that order (hub.hpp).
-  hub::Shard& shard = s_.hub.shard(std::hash<std::string>{}(e.room) % s_.hub.size());
-  asio::post(shard.context(), [this, e] { s_.hub.publish(encode_event(e, s_.render_html)); });
 }
 
 template <class Start>

@@ -3,10 +3,9 @@
 // validate, limit and publish identically. Each validates through the domain,
 // writes through the Store, and publishes what was stored to the hub.
 //
-// Ordering: an appended event is handed on from the store's callback, i.e. on the
-// store thread in commit order, to the one shard that encodes and publishes that
-// room's events, so every subscriber sees a room's events in seq order. The
-// caller's result is posted to its executor *before* the event is handed on, so a
+// Ordering: an appended event is published from the store's callback, i.e. on the
+// store thread in commit order, so every subscriber sees a room's events in seq
+// order. The caller's result is posted to its executor *before* the publish, so a
 // WebSocket sender's ack precedes the event itself (API.md).
 #include <boost/asio/awaitable.hpp>
 #include <mutex>

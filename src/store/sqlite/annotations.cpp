@@ -9,7 +9,7 @@ namespace parley::store::sqlite {
 chat::Result<std::vector<MessageAnnotation>> annotations(Connection& db, const chat::RoomId& room,
                                                          chat::Seq first, chat::Seq last) {
   if (!load_room(db, room)) return chat::fail(chat::ErrorKind::not_found, "room not found");
-  // Three indexed range reads (messages' key, events_by_target, reactions' key),
+  // Three indexed range reads (events' key, events_by_target, reactions' key),
   // merged by seq; a page of 50 messages costs three short scans.
   std::map<chat::Seq, MessageAnnotation> by_seq;
   auto at = [&](chat::Seq seq) -> MessageAnnotation& {
@@ -19,8 +19,8 @@ chat::Result<std::vector<MessageAnnotation>> annotations(Connection& db, const c
   };
   {
     Query q = db.query(
-        "SELECT seq FROM messages WHERE room_id = ?1 AND seq BETWEEN ?2 AND ?3 AND deleted = 1",
-        room, first, last);
+        "SELECT seq FROM events WHERE room_id = ?1 AND seq BETWEEN ?2 AND ?3 AND deleted = 1", room,
+        first, last);
     while (q.next()) at(q.int64(0)).deleted = true;
   }
   {

@@ -16,6 +16,8 @@
 
 namespace parley::store::sqlite {
 
+class DeferredWrites;
+
 class Error : public std::runtime_error {
  public:
   Error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
@@ -101,6 +103,11 @@ class Connection {
 
   sqlite3* handle() const noexcept { return db_.get(); }
 
+  // The writer's pending row updates (deferred_writes.hpp), or nullptr on any other
+  // connection. Not owned.
+  DeferredWrites* deferred() const noexcept { return deferred_; }
+  void set_deferred(DeferredWrites* deferred) noexcept { deferred_ = deferred; }
+
  private:
   struct Cached {
     sqlite3_stmt* stmt = nullptr;
@@ -119,6 +126,7 @@ class Connection {
   Query start(std::string_view sql);
 
   std::unique_ptr<sqlite3, Closer> db_;
+  DeferredWrites* deferred_ = nullptr;
   // unique_ptr so that the cache entries keep their address across rehashing
   // (a live Query points at its entry's busy flag).
   std::unordered_map<std::string, std::unique_ptr<Cached>, Hash, std::equal_to<>> cache_;

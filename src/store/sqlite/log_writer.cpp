@@ -1,6 +1,7 @@
 #include "store/sqlite/log_writer.hpp"
 
 #include "store/clock.hpp"
+#include "store/sqlite/deferred_writes.hpp"
 #include "store/sqlite/rows.hpp"
 
 namespace parley::store::sqlite {
@@ -14,7 +15,6 @@ void apply_retention(Connection& db, const chat::Room& room, const chat::Limits&
   if (limits.max_msgs <= 0 || room.last_seq <= limits.max_msgs) return;
   const chat::Seq cutoff = room.last_seq - limits.max_msgs;  // keep seq > cutoff
   db.exec("DELETE FROM events WHERE room_id = ?1 AND seq <= ?2", room.id, cutoff);
-  db.exec("DELETE FROM messages WHERE room_id = ?1 AND seq <= ?2", room.id, cutoff);
   db.exec("DELETE FROM reactions WHERE room_id = ?1 AND target_seq <= ?2", room.id, cutoff);
 }
 
@@ -27,9 +27,23 @@ void append_event(Connection& db, chat::Room& room, chat::Event& event,
   if (event.created_at == 0) event.created_at = now_ms();
   insert_event(db, event);
   room.last_seq = event.seq;
-  db.exec("UPDATE rooms SET last_seq = ?2, last_activity = ?3 WHERE id = ?1", room.id,
-          room.last_seq, event.created_at);
+  if (DeferredWrites* deferred = db.deferred()) {
+    deferred->set_room(room.id, {room.last_seq, event.created_at});
+  } else {
+    db.exec("UPDATE rooms SET last_seq = ?2, last_activity = ?3 WHERE id = ?1", room.id,
+            room.last_seq, event.created_at);
+  }
   apply_retention(db, room, limits);
+}
+
+void set_member_read_seq(Connection& db, const chat::RoomId& room, const chat::UserId& user,
+                         chat::Seq seq) {
+  if (DeferredWrites* deferred = db.deferred()) {
+    deferred->set_read_seq(room, user, seq);
+  } else {
+    db.exec("UPDATE members SET read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2", room, user,
+            seq);
+  }
 }
 
 chat::Event add_member(Connection& db, chat::Room& room, const chat::UserRef& user,
@@ -40,6 +54,7 @@ chat::Event add_member(Connection& db, chat::Room& room, const chat::UserRef& us
       "INSERT INTO members (room_id, user_id, user_name, avatar_url, read_seq, joined_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       room.id, user.id, user.name, user.avatar_url, room.last_seq + 1, now);
+  if (DeferredWrites* deferred = db.deferred()) deferred->forget_read_seq(room.id, user.id);
   db.exec("UPDATE rooms SET members_count = members_count + 1 WHERE id = ?1", room.id);
   room.members_count += 1;
   chat::Event event;
@@ -54,6 +69,7 @@ chat::Event add_member(Connection& db, chat::Room& room, const chat::UserRef& us
 chat::Event remove_member(Connection& db, chat::Room& room, const chat::UserRef& user,
                           chat::MemberAction action, const chat::Limits& limits) {
   db.exec("DELETE FROM members WHERE room_id = ?1 AND user_id = ?2", room.id, user.id);
+  if (DeferredWrites* deferred = db.deferred()) deferred->forget_read_seq(room.id, user.id);
   db.exec("UPDATE rooms SET members_count = members_count - 1 WHERE id = ?1", room.id);
   room.members_count -= 1;
   chat::Event event;

@@ -10,9 +10,14 @@
 namespace parley::store::sqlite {
 
 // Numbers the event (room.last_seq + 1), stores it, moves the room's counter and
-// activity time, and drops what retention (limits.max_msgs) no longer keeps.
-// Sets event.room, event.seq and, when zero, event.created_at; updates `room`.
+// activity time (at the end of the writer's group: deferred_writes.hpp), and drops what retention
+// (limits.max_msgs) no longer keeps. Sets event.room, event.seq and, when zero, event.created_at;
+// updates `room`.
 void append_event(Connection& db, chat::Room& room, chat::Event& event, const chat::Limits& limits);
+
+// Moves a member's read marker (the row must exist; no checks).
+void set_member_read_seq(Connection& db, const chat::RoomId& room, const chat::UserId& user,
+                         chat::Seq seq);
 
 // Adds a member (who must not be one yet) and appends their `member` event. A new
 // member's read marker starts at that event: what came before is not "unread" to them.

@@ -1,5 +1,7 @@
 #include "store/sqlite/reader_pool.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -48,6 +50,7 @@ void ReaderPool::enqueue(Task task) {
 }
 
 void ReaderPool::loop(Connection db) {
+  pthread_setname_np(pthread_self(), "parley-reader");
   for (;;) {
     Task task;
     {

@@ -19,8 +19,9 @@ auto room_not_found() {
 
 std::optional<chat::MessageState> load_message(Connection& db, const chat::RoomId& room,
                                                chat::Seq seq) {
-  Query q = db.query("SELECT author_id, deleted FROM messages WHERE room_id = ?1 AND seq = ?2",
-                     room, seq);
+  Query q = db.query(
+      "SELECT author_id, deleted FROM events WHERE room_id = ?1 AND seq = ?2 AND kind = 'message'",
+      room, seq);
   if (!q.next()) return std::nullopt;
   return chat::MessageState{seq, q.text(0), q.boolean(1)};
 }
@@ -62,11 +63,8 @@ chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat
   e.attachments = m.attachments;
   e.client_id = m.client_id;
   append_event(db, *room, e, limits);
-  db.exec("INSERT INTO messages (room_id, seq, author_id) VALUES (?1, ?2, ?3)", e.room, e.seq,
-          m.author.id);
   // Your own message is never unread to you.
-  db.exec("UPDATE members SET read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2", e.room,
-          m.author.id, e.seq);
+  set_member_read_seq(db, e.room, m.author.id, e.seq);
   return done(std::move(e), std::move(*room));
 }
 
@@ -93,13 +91,13 @@ chat::Result<AppendResult> erase(Connection& db, const DeleteMessage& m,
   if (auto ok = chat::check_delete(ptr(target), m.actor, *room); !ok) {
     return std::unexpected(ok.error());
   }
-  db.exec("UPDATE messages SET deleted = 1 WHERE room_id = ?1 AND seq = ?2", m.room, m.target_seq);
   // A deleted message's content is gone for everyone, also for those who load
   // history later: the message, its edits and its link previews keep their seq
   // (the log stays dense) but lose their text.
   // Two statements rather than one with OR, so each uses its own index.
   db.exec(
-      "UPDATE events SET text = '', html = '', attachments = '' WHERE room_id = ?1 AND seq = ?2",
+      "UPDATE events SET deleted = 1, text = '', html = '', attachments = '' "
+      "WHERE room_id = ?1 AND seq = ?2",
       m.room, m.target_seq);
   db.exec(
       "UPDATE events SET text = '', html = '', attachments = '', url = '', title = '', "

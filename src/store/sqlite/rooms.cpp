@@ -115,7 +115,10 @@ chat::Result<chat::Room> direct_room(Connection& db, const chat::UserRef& a, con
   std::optional<chat::Room> room;
   {
     Query q = db.query("SELECT " PARLEY_ROOM_COLUMNS " FROM rooms r WHERE r.direct_key = ?1", key);
-    if (q.next()) room = read_room(q);
+    if (q.next()) {
+      room = read_room(q);
+      apply_deferred(db, *room);
+    }
   }
   const bool self = chat::is_self_pair(a.id, b.id);
   if (!room) {
@@ -147,7 +150,7 @@ chat::Result<chat::Seq> set_read(Connection& db, const chat::RoomId& id, const c
   }
   const chat::Seq next = chat::next_read_marker(*current, seq, room->last_seq);
   if (next != *current) {
-    db.exec("UPDATE members SET read_seq = ?3 WHERE room_id = ?1 AND user_id = ?2", id, user, next);
+    set_member_read_seq(db, id, user, next);
   }
   return next;
 }

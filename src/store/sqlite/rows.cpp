@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "store/sqlite/deferred_writes.hpp"
+
 namespace parley::store::sqlite {
 
 namespace {
@@ -125,7 +127,15 @@ std::vector<chat::Attachment> attachments_from_json(const std::string& text) {
 std::optional<chat::Room> load_room(Connection& db, const chat::RoomId& id) {
   Query q = db.query("SELECT " PARLEY_ROOM_COLUMNS " FROM rooms r WHERE r.id = ?1", id);
   if (!q.next()) return std::nullopt;
-  return read_room(q);
+  chat::Room room = read_room(q);
+  apply_deferred(db, room);
+  return room;
+}
+
+void apply_deferred(const Connection& db, chat::Room& room) {
+  if (const DeferredWrites* deferred = db.deferred()) {
+    if (const auto* counter = deferred->room(room.id)) room.last_seq = counter->last_seq;
+  }
 }
 
 std::optional<chat::Seq> load_member_read_seq(Connection& db, const chat::RoomId& room,
@@ -133,6 +143,9 @@ std::optional<chat::Seq> load_member_read_seq(Connection& db, const chat::RoomId
   Query q =
       db.query("SELECT read_seq FROM members WHERE room_id = ?1 AND user_id = ?2", room, user);
   if (!q.next()) return std::nullopt;
+  if (const DeferredWrites* deferred = db.deferred()) {
+    if (const auto pending = deferred->read_seq(room, user)) return *pending;
+  }
   return q.int64(0);
 }
 

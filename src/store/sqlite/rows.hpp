@@ -35,8 +35,11 @@ void insert_event(Connection& db, const chat::Event& event);
 std::string attachments_to_json(const std::vector<chat::Attachment>& attachments);
 std::vector<chat::Attachment> attachments_from_json(const std::string& json);
 
-// Single-row lookups used by several operations.
+// Single-row lookups used by several operations. On the writer's connection they
+// include what the group has not written yet (deferred_writes.hpp).
 std::optional<chat::Room> load_room(Connection& db, const chat::RoomId& id);
+// For a room read by another query on the writer's connection: its pending last_seq.
+void apply_deferred(const Connection& db, chat::Room& room);
 // The member's read marker, or nothing when the user is not a member.
 std::optional<chat::Seq> load_member_read_seq(Connection& db, const chat::RoomId& room,
                                               const chat::UserId& user);

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "store/sqlite/annotations.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/invites.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/reader_pool.hpp"
@@ -36,8 +37,17 @@ Connection open_writer(const Options& options) {
                                " to WAL mode (is it on a network file system?)");
     }
   }
-  // NORMAL in WAL mode: process-crash safe, see the header. busy_timeout: another
-  // process (an admin subcommand) may hold the write lock for a moment.
+  // What an acknowledged commit survives, in WAL mode:
+  // - NORMAL: a commit write()s its pages to the WAL and does not fsync (the WAL is
+  //   fsynced only by checkpoints). write() has put them in the OS page cache before
+  //   the commit returns, and the kernel writes them out even if the process dies:
+  //   a commit survives kill -9 of the server. A power loss or an OS crash may lose
+  //   the last commits; the file stays consistent (the WAL's checksums end it at
+  //   the last whole commit).
+  // - FULL: the WAL is also fsynced at every commit (once per group), so a commit
+  //   survives power loss too, at the cost of that fsync on the writer thread.
+  // busy_timeout: another process (an admin subcommand) or a RESTART checkpoint
+  // (checkpointer.hpp) may hold the write lock for a moment.
   db.exec_script(options.synchronous_full ? "PRAGMA synchronous = FULL;"
                                           : "PRAGMA synchronous = NORMAL;");
   // temp_store = MEMORY: each write task runs in a savepoint, whose undo journal
@@ -71,8 +81,11 @@ SqliteStore::RemoveDir::~RemoveDir() {
 
 SqliteStore::SqliteStore(Options options)
     : remove_on_close_{options.remove_on_close}, limits_(options.limits) {
-  writer_ = std::make_unique<Writer>(open_migrated_writer(options));
+  Connection db = open_migrated_writer(options);
   try {
+    checkpointer_ = std::make_unique<Checkpointer>(options.path, Checkpointer::Limits{});
+    checkpointer_->attach(db);
+    writer_ = std::make_unique<Writer>(std::move(db));
     readers_ = std::make_unique<ReaderPool>(options.path, options.readers);
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot open database " + options.path + ": " + e.what());
@@ -82,6 +95,7 @@ SqliteStore::SqliteStore(Options options)
 SqliteStore::~SqliteStore() {
   readers_.reset();
   writer_.reset();
+  checkpointer_.reset();
 }
 
 void SqliteStore::flush() {

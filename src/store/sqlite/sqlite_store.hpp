@@ -23,6 +23,7 @@ namespace parley::store::sqlite {
 
 class Writer;
 class ReaderPool;
+class Checkpointer;
 
 struct Options {
   std::string path;               // the database file; its directory must exist
@@ -76,13 +77,15 @@ class SqliteStore final : public Store {
 
  private:
   // Declaration order is destruction order, reversed: readers stop first (a read's
-  // callback may still queue a write), then the writer drains, then the directory goes.
+  // callback may still queue a write), then the writer drains, then the checkpointer
+  // (the writer's WAL hook points at it) stops, then the directory goes.
   struct RemoveDir {
     std::filesystem::path path;
     ~RemoveDir();
   };
   RemoveDir remove_on_close_;
   chat::Limits limits_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReaderPool> readers_;
 };

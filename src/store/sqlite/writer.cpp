@@ -1,5 +1,7 @@
 #include "store/sqlite/writer.hpp"
 
+#include <pthread.h>
+
 #include <future>
 #include <utility>
 
@@ -14,7 +16,10 @@ constexpr std::size_t k_max_group = 4096;
 
 }  // namespace
 
-Writer::Writer(Connection db) : db_(std::move(db)), thread_([this] { loop(); }) {}
+Writer::Writer(Connection db) : db_(std::move(db)) {
+  db_.set_deferred(&deferred_);
+  thread_ = std::thread([this] { loop(); });
+}
 
 Writer::~Writer() {
   {
@@ -52,6 +57,7 @@ void Writer::flush() {
 }
 
 void Writer::loop() {
+  pthread_setname_np(pthread_self(), "parley-writer");
   std::deque<std::unique_ptr<Task>> group;
   for (;;) {
     {
@@ -85,9 +91,12 @@ void Writer::run_group(std::deque<std::unique_ptr<Task>>& group) {
       if (!db_.in_transaction()) throw Error(SQLITE_ABORT, "sqlite: transaction rolled back");
       if (!keep) db_.exec("ROLLBACK TO task");
       db_.exec("RELEASE task");
+      deferred_.end_task(keep);
     }
+    deferred_.write(db_);
     db_.exec("COMMIT");
   } catch (const std::exception& e) {
+    deferred_.clear();
     failure = chat::Error{chat::ErrorKind::internal, std::string("storage error: ") + e.what()};
     if (db_.in_transaction()) {
       try {

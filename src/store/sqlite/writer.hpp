@@ -8,6 +8,8 @@
 //   transaction (each in its own savepoint, so a task that fails rolls back alone),
 //   commits once, and only then calls their callbacks, on the writer thread, in
 //   order. One fsync is shared by the whole group.
+// - The rows every append repeats (a room's last_seq, its author's read marker) are
+//   written once per group, at its end (deferred_writes.hpp).
 // - If the commit itself fails, every task of the group gets that internal error.
 // - The destructor runs every task already queued, commits, and joins the thread.
 //   A task submitted after destruction began gets `unavailable` at once.
@@ -18,6 +20,7 @@
 #include <optional>
 #include <thread>
 
+#include "store/sqlite/deferred_writes.hpp"
 #include "store/sqlite/task.hpp"
 
 namespace parley::store::sqlite {
@@ -77,6 +80,7 @@ class Writer {
   void run_group(std::deque<std::unique_ptr<Task>>& group);
 
   Connection db_;
+  DeferredWrites deferred_;  // attached to db_
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Task>> queue_;

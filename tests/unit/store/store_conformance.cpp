@@ -756,6 +756,107 @@ TEST_P(StoreConformance, seq_is_dense_under_concurrent_appends_to_one_room) {
   EXPECT_EQ(log.last_seq, before + k_threads * k_per_thread);
 }
 
+TEST_P(StoreConformance, queued_writes_keep_counters_and_read_markers_exact) {
+  // Queued without waiting, so a backend that commits in groups gets them in one or
+  // a few groups: counters and markers must come out as if each ran alone.
+  const auto ada = make_user("ada");
+  const auto bob = make_user("bob");
+  const auto carol = make_user("carol");
+  const auto a = make_room(ada, "a");
+  const auto b = make_room(ada, "b");
+  join(a, bob);
+  const chat::Seq s = sync_->get_room(a.id)->last_seq;
+
+  std::vector<std::function<void(Callback<AppendResult>)>> appends;
+  auto post_to = [&](const chat::Room& room, const chat::User& who, std::string text,
+                     std::string client_id = "") {
+    appends.push_back([&store = *store_, room, who, text, client_id](auto done) {
+      store.append(PostMessage{.room = room.id,
+                               .author = who.ref(),
+                               .text = text,
+                               .html = text,
+                               .client_id = client_id},
+                   done);
+    });
+  };
+  post_to(a, ada, "a1");              // s+1
+  post_to(b, ada, "b1");              // b: 2
+  post_to(a, bob, "a2");              // s+2
+  post_to(a, carol, "refused");       // not a member: forbidden, nothing stored
+  post_to(a, ada, "a3");              // s+3
+  appends.push_back([&](auto done) {  // s+4
+    store_->append(LeaveRoom{.room = a.id, .user = bob.ref()}, done);
+  });
+  appends.push_back([&](auto done) {  // s+5: bob's marker starts here again
+    store_->append(JoinRoom{.room = a.id, .user = bob.ref()}, done);
+  });
+  post_to(b, ada, "b2");          // b: 3
+  post_to(a, ada, "a4", "once");  // s+6
+  post_to(a, ada, "a4", "once");  // the same message again: duplicate of s+6
+  post_to(b, ada, "b3");          // b: 4
+
+  std::vector<std::optional<chat::Result<AppendResult>>> results(appends.size());
+  std::latch done(static_cast<std::ptrdiff_t>(appends.size()));
+  std::promise<chat::Result<chat::Seq>> marker;
+  for (std::size_t i = 0; i < appends.size(); ++i) {
+    appends[i]([&, i](chat::Result<AppendResult> r) {
+      results[i] = std::move(r);
+      done.count_down();
+    });
+    // bob's own message moved his marker to s+2; an older marker is no step back.
+    if (i == 3) {
+      store_->set_read(a.id, bob.id, s + 1,
+                       [&](chat::Result<chat::Seq> r) { marker.set_value(std::move(r)); });
+    }
+  }
+  done.wait();
+  const auto bob_marker = marker.get_future().get();
+  ASSERT_TRUE(bob_marker) << bob_marker.error().message;
+  EXPECT_EQ(*bob_marker, s + 2);
+
+  auto seq_of = [&](std::size_t i) -> chat::Seq {
+    EXPECT_TRUE(*results[i]) << i << ": " << (*results[i]).error().message;
+    return *results[i] && (*results[i])->event ? (*results[i])->event->seq : -1;
+  };
+  EXPECT_EQ(seq_of(0), s + 1);
+  EXPECT_EQ(seq_of(1), 2);
+  EXPECT_EQ(seq_of(2), s + 2);
+  ASSERT_FALSE(*results[3]);
+  EXPECT_EQ(results[3]->error().kind, chat::ErrorKind::forbidden);
+  EXPECT_EQ(seq_of(4), s + 3);
+  EXPECT_EQ(seq_of(5), s + 4);
+  EXPECT_EQ(seq_of(6), s + 5);
+  EXPECT_EQ(seq_of(7), 3);
+  EXPECT_EQ(seq_of(8), s + 6);
+  EXPECT_EQ(seq_of(9), s + 6);
+  EXPECT_TRUE((*results[9])->duplicate);
+  EXPECT_EQ(seq_of(10), 4);
+  EXPECT_EQ((*results[10])->room.last_seq, 4);
+
+  const auto log_a = all_events(*sync_, a.id);
+  EXPECT_EQ(seqs_of(log_a.events), range(1, s + 6));
+  EXPECT_EQ(log_a.last_seq, s + 6);
+  EXPECT_EQ(sync_->get_room(b.id)->last_seq, 4);
+  auto members = sync_->list_members(a.id);
+  ASSERT_TRUE(members) << members.error().message;
+  for (const auto& m : *members) {
+    if (m.user.id == ada.id) {
+      EXPECT_EQ(m.read_seq, s + 6);
+    } else if (m.user.id == bob.id) {
+      EXPECT_EQ(m.read_seq, s + 5);
+    }
+  }
+  auto rooms = sync_->list_rooms(ada.id);
+  ASSERT_TRUE(rooms) << rooms.error().message;
+  ASSERT_EQ(rooms->size(), 2u);
+  for (const auto& r : *rooms) EXPECT_EQ(r.unread, 0) << r.room.name;
+
+  // The same after a restart: the counters were written, not only kept in memory.
+  reopen();
+  EXPECT_EQ(sync_->get_room(a.id)->last_seq, s + 6);
+  EXPECT_EQ(sync_->get_room(b.id)->last_seq, 4);
+}
+
 TEST_P(StoreConformance, retried_client_id_stores_one_message_and_returns_the_first) {
   const auto owner = make_user("owner");
   const auto room = make_room(owner);

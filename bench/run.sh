@@ -35,6 +35,7 @@ has_server() { [[ ",$servers," == *",$1,"* ]]; }
 
 # ---- build (Release)
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_BUILD_BENCH=ON \
   -DPARLEY_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS= >/dev/null
 cmake --build "$build" -j"$(nproc)" --target parley parley-load parley-micro

@@ -16,6 +16,8 @@ namespace parley::transport {
 // named closure by reference and this copies it outside any coroutine:
 //   auto work = [p = password] { return hash(p); };
 //   auto hash = co_await blocking_call(pool, work);
+// Nor `const auto x = co_await ...`: GCC 12 gave such a const variable a garbage
+// value (web/oauth_routes.cpp); leave it non-const.
 template <class F>
 auto blocking_call(boost::asio::thread_pool& pool, const F& fn) {
   using T = std::invoke_result_t<F&>;

@@ -1,4 +1,4 @@
--- parley schema, version 3: the `messages` table folds into `events`.
+-- parley schema, version 4: the `messages` table folds into `events`.
 -- A message's author is already its event's author_id; only `deleted` was kept
 -- apart, in a second B-tree that every message had to write. It becomes a column
 -- of the event row: 1 on a message event that has been deleted, else 0. One

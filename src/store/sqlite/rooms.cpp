@@ -57,19 +57,18 @@ chat::Result<std::vector<chat::RoomSummary>> list_rooms(Connection& db, const ch
   // rooms they have not joined (rooms_public). Unread counts only what a person
   // would call new: live messages from others after the read marker, not joins,
   // edits, reactions or deletes (all log events too), one primary-key range each.
-  Query q =
-      db.query("SELECT " PARLEY_ROOM_COLUMNS
-               ", m.read_seq, 1, r.last_activity AS activity, "
-               "(SELECT COUNT(*) FROM messages g WHERE g.room_id = r.id AND g.seq > m.read_seq "
-               "AND g.deleted = 0 AND g.author_id <> ?1) "
-               "FROM members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?1 "
-               "UNION ALL "
-               "SELECT " PARLEY_ROOM_COLUMNS
-               ", 0, 0, r.last_activity AS activity, 0 FROM rooms r "
-               "WHERE r.kind = 'group' AND r.visibility = 'public' AND NOT EXISTS "
-               "(SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?1) "
-               "ORDER BY activity DESC, 1",
-               user);
+  Query q = db.query("SELECT " PARLEY_ROOM_COLUMNS
+                     ", m.read_seq, 1, r.last_activity AS activity, "
+                     "(SELECT COUNT(*) FROM events g WHERE g.room_id = r.id AND g.seq > m.read_seq "
+                     "AND g.kind = 'message' AND g.deleted = 0 AND g.author_id <> ?1) "
+                     "FROM members m JOIN rooms r ON r.id = m.room_id WHERE m.user_id = ?1 "
+                     "UNION ALL "
+                     "SELECT " PARLEY_ROOM_COLUMNS
+                     ", 0, 0, r.last_activity AS activity, 0 FROM rooms r "
+                     "WHERE r.kind = 'group' AND r.visibility = 'public' AND NOT EXISTS "
+                     "(SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?1) "
+                     "ORDER BY activity DESC, 1",
+                     user);
   std::vector<chat::RoomSummary> out;
   while (q.next()) {
     chat::RoomSummary s;

@@ -1,20 +1,15 @@
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
 #include "chat/validate.hpp"
 #include "http/metrics.hpp"
 #include "http/server_impl.hpp"
+#include "http/wire.hpp"
 #include "transport/authenticate.hpp"
 #include "transport/sse_session.hpp"
 #include "transport/user_feed.hpp"
@@ -88,11 +83,11 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
   boost::system::error_code ec;
 
   while (!server.stopping) {
-    bh::request_parser<bh::string_body> parser;
+    RequestParser parser;
     parser.body_limit(server.options.max_body_bytes);
     parser.header_limit(static_cast<std::uint32_t>(server.options.max_header_bytes));
     stream.expires_after(server.options.idle_timeout);
-    co_await bh::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await read_request(stream, buffer, parser, ec);
     if (ec) {
       // Answer what a client can act on; a peer that left or idled out gets nothing.
       std::optional<rest::Response> reply;
@@ -106,22 +101,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
                  ec != asio::error::connection_reset && ec != bh::error::partial_message) {
         reply = plain_error(11, bh::status::bad_request, "malformed HTTP request");
       }
-      if (reply) {
-        stream.expires_after(std::chrono::seconds(5));
-        co_await bh::async_write(stream, *reply, asio::redirect_error(asio::use_awaitable, ec));
-        // Lingering close: the client may still be sending the body we refused.
-        // Closing with unread input makes the kernel send RST, which can destroy our
-        // reply before the client reads it; so stop sending, then read and discard
-        // (bounded in bytes and time) until the client closes too.
-        stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-        stream.expires_after(std::chrono::seconds(2));
-        std::size_t discarded = 0;
-        char sink[16384];
-        while (!ec && discarded < (8u << 20)) {
-          discarded += co_await stream.async_read_some(
-              asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
-        }
-      }
+      if (reply) co_await refuse(stream, *reply);
       break;
     }
     auto started = std::chrono::steady_clock::now();
@@ -212,7 +192,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
     bool keep_alive = res->keep_alive() && !server.stopping;
     res->keep_alive(keep_alive);
     res->set(bh::field::server, "parley");
-    co_await bh::async_write(stream, *res, asio::redirect_error(asio::use_awaitable, ec));
+    co_await write_response(stream, *res, ec);
     server.metrics.request_finished(res->result_int(), std::chrono::steady_clock::now() - started);
     if (ec || !keep_alive) break;
   }

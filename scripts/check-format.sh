@@ -4,7 +4,8 @@
 #   scripts/check-format.sh --fix  rewrite in place
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files '*.cpp' '*.hpp')
+# Tracked files and new ones not yet added (a new file is checked before its commit).
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
 if [ "${1:-}" = --fix ]; then
   clang-format -i "${files[@]}"
 else

@@ -17,8 +17,8 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 
 // Reads one request into `parser` (its limits already set); `ec` says how it ended.
 boost::asio::awaitable<void> read_request(boost::beast::tcp_stream& stream,
-                                          boost::beast::flat_buffer& buffer,
-                                          RequestParser& parser, boost::system::error_code& ec);
+                                          boost::beast::flat_buffer& buffer, RequestParser& parser,
+                                          boost::system::error_code& ec);
 
 // Writes `res`; `ec` says how it ended.
 boost::asio::awaitable<void> write_response(boost::beast::tcp_stream& stream,

@@ -10,7 +10,7 @@
 #include <sys/uio.h>
 
 #include <boost/asio/ip/tcp.hpp>
-#include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +29,27 @@ class SocketWriter {
   // done: all sent (the list is cleared); pending: wait for writability and call
   // again; failed: the connection is broken.
   Status send(boost::asio::ip::tcp::socket& socket);
+
+  // Sends the whole list, waiting for writability as often as needed, then calls
+  // done(ok): at once when the socket took everything. `owner` (the session this
+  // writer and the socket belong to) is kept alive while a wait is pending.
+  template <class Owner, class Done>
+  void send_all(boost::asio::ip::tcp::socket& socket, std::shared_ptr<Owner> owner, Done done) {
+    switch (send(socket)) {
+      case Status::done:
+        return done(true);
+      case Status::failed:
+        return done(false);
+      case Status::pending:
+        socket.async_wait(boost::asio::ip::tcp::socket::wait_write,
+                          [this, &socket, owner = std::move(owner),
+                           done = std::move(done)](boost::system::error_code ec) mutable {
+                            if (ec) return done(false);
+                            send_all(socket, std::move(owner), std::move(done));
+                          });
+        return;
+    }
+  }
 
   // Forgets the list and, after a large write, its memory (idle connections keep
   // none).

@@ -85,24 +85,11 @@ void SseStream::write_batch(const std::vector<hub::FramePtr>& batch) {
 }
 
 void SseStream::continue_write() {
-  auto done = [this](bool ok) {
+  writer_.send_all(socket_, shared_from_this(), [this](bool ok) {
     writer_.reset();
     write_done(ok);
     if (!ok || close_after_write_) finish();
-  };
-  switch (writer_.send(socket_)) {
-    case SocketWriter::Status::done:
-      return done(true);
-    case SocketWriter::Status::failed:
-      return done(false);
-    case SocketWriter::Status::pending:
-      socket_.async_wait(asio::ip::tcp::socket::wait_write,
-                         [self = shared_from_this(), this, done](boost::system::error_code ec) {
-                           if (ec) return done(false);
-                           continue_write();
-                         });
-      return;
-  }
+  });
 }
 
 void SseStream::abort() {

@@ -246,19 +246,7 @@ class WsSession final : public Streamer, public hub::Tickable {
   }
 
   void continue_write() {
-    switch (writer_.send(socket_)) {
-      case SocketWriter::Status::done:
-        return written(true);
-      case SocketWriter::Status::failed:
-        return written(false);
-      case SocketWriter::Status::pending:
-        socket_.async_wait(tcp::socket::wait_write,
-                           [self = shared_from_this(), this](boost::system::error_code ec) {
-                             if (ec) return written(false);
-                             continue_write();
-                           });
-        return;
-    }
+    writer_.send_all(socket_, shared_from_this(), [this](bool ok) { written(ok); });
   }
 
   void written(bool ok) {

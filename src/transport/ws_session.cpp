@@ -399,10 +399,7 @@ class WsSession final : public Streamer, public hub::Tickable {
       if (!room) co_return send_error(room.error());
       if (!chat::is_valid_id(*room)) co_return send_error({ErrorKind::not_found, "no such room"});
       unfollow(*room);
-    } else if (type == "send") {  // reached only if pump() did not route it
-      auto answer = co_await on_send(*obj);
-      send_json(answer);
-    } else if (type == "typing") {
+    } else if (type == "typing") {  // (`send` never comes here: pump() runs it, in flight)
       auto in = JsonInput::of(std::move(*obj), {"type", "room", "on"});
       if (!in) co_return send_error(in.error());
       auto room = in->string("room");

@@ -71,7 +71,9 @@ void Shard::mark_dirty(Subscriber* s) {
 void Shard::forget(Subscriber* s, const std::vector<std::string>& rooms) {
   for (const auto& r : rooms) unsubscribe(r, s);
   if (s->flush_pending_) {
-    dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), s), dirty_.end());
+    std::erase(dirty_, s);
+    std::replace(sweep_.begin() + static_cast<std::ptrdiff_t>(sweep_next_), sweep_.end(), s,
+                 static_cast<Subscriber*>(nullptr));
     s->flush_pending_ = false;
   }
 }
@@ -100,16 +102,35 @@ void Shard::schedule_flush() {
 
 void Shard::flush_now() {
   flush_scheduled_ = false;
+  // A sweep in progress starts the next one when it ends.
+  if (sweep_next_ < sweep_.size()) return;
   last_flush_ = std::chrono::steady_clock::now();
   // Swap out first: a flush may queue more (a close frame) and mark dirty again.
-  std::vector<Subscriber*> batch;
-  batch.swap(dirty_);
-  last_flush_size_ = batch.size();
-  for (Subscriber* s : batch) s->flush_pending_ = false;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i]->flush();
+  sweep_.clear();
+  sweep_.swap(dirty_);
+  sweep_next_ = 0;
+  last_flush_size_ = sweep_.size();
+  continue_sweep();
+}
+
+void Shard::continue_sweep() {
+  const std::size_t end = std::min(sweep_.size(), sweep_next_ + k_sweep_slice);
+  while (sweep_next_ < end) {
+    Subscriber* s = sweep_[sweep_next_++];
+    if (!s) continue;  // forgotten while waiting for its turn
+    s->flush_pending_ = false;
+    s->flush();
   }
-  if (dirty_.capacity() == 0) dirty_.reserve(batch.capacity());
+  if (sweep_next_ < sweep_.size()) {
+    // Behind whatever is ready now: reads, other shards' events, acks.
+    boost::asio::post(*io_, [this] { continue_sweep(); });
+    return;
+  }
+  // Those marked dirty during the sweep have waited its length already.
+  if (!dirty_.empty() && !flush_scheduled_) {
+    flush_scheduled_ = true;
+    boost::asio::post(*io_, [this] { flush_now(); });
+  }
 }
 
 void Shard::drain_all() {

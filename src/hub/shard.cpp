@@ -81,20 +81,15 @@ void Shard::forget(Subscriber* s, const std::vector<std::string>& rooms) {
 void Shard::schedule_flush() {
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
-  auto now = std::chrono::steady_clock::now();
-  if (last_flush_size_ >= k_wide_flush) {
-    // A big room: its next events wait one window from now, even on an idle shard,
-    // so however they are spaced a window's events share each subscriber's write
-    // (docs/PERFORMANCE.md finding 6). Small rooms keep the write-at-once path.
-    timer_->expires_after(window_);
-  } else if (now - last_flush_ >= window_) {
-    // Idle: flush after the handlers already queued (more events of the same burst
-    // join this write), but without waiting for a timer.
+  if (window_.count() == 0 || sweep_cost_ * 2 < window_) {
+    // Cheap sweeps: write after the handlers already queued (more events of the
+    // same burst join this write), without waiting for a timer.
     boost::asio::post(*io_, [this] { flush_now(); });
     return;
-  } else {
-    timer_->expires_at(last_flush_ + window_);
   }
+  // A costly sweep (a big room, or many busy ones): the next events wait one window,
+  // however they are spaced, and share each subscriber's write (finding 6).
+  timer_->expires_after(window_);
   timer_->async_wait([this](boost::system::error_code ec) {
     if (!ec) flush_now();
   });
@@ -104,12 +99,11 @@ void Shard::flush_now() {
   flush_scheduled_ = false;
   // A sweep in progress starts the next one when it ends.
   if (sweep_next_ < sweep_.size()) return;
-  last_flush_ = std::chrono::steady_clock::now();
+  sweep_started_ = std::chrono::steady_clock::now();
   // Swap out first: a flush may queue more (a close frame) and mark dirty again.
   sweep_.clear();
   sweep_.swap(dirty_);
   sweep_next_ = 0;
-  last_flush_size_ = sweep_.size();
   continue_sweep();
 }
 
@@ -126,11 +120,11 @@ void Shard::continue_sweep() {
     boost::asio::post(*io_, [this] { continue_sweep(); });
     return;
   }
-  // Those marked dirty during the sweep have waited its length already.
-  if (!dirty_.empty() && !flush_scheduled_) {
-    flush_scheduled_ = true;
-    boost::asio::post(*io_, [this] { flush_now(); });
-  }
+  // Halved per sweep rather than replaced: the small sweeps between a big room's
+  // (an ack, a typing notice) must not make its next event skip the window.
+  sweep_cost_ = std::max(std::chrono::steady_clock::now() - sweep_started_, sweep_cost_ / 2);
+  // Those marked dirty during the sweep: flush_now() left them for now.
+  if (!dirty_.empty()) schedule_flush();
 }
 
 void Shard::drain_all() {

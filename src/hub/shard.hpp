@@ -5,9 +5,12 @@
 //
 // Flushing on purpose (DESIGN.md "Threads and the hot path"): delivering an event
 // only queues it on each subscriber and marks the subscriber dirty; the shard
-// flushes dirty subscribers at most once per flush window. An idle shard flushes at
-// once (latency of one write); a busy one gathers a window's events into one write
-// per subscriber, which is what lets loopback fan-out reach millions of deliveries/s.
+// flushes dirty subscribers in sweeps. While sweeps are cheap (recent ones took less
+// than half a flush window) the next one starts at once: a small room's event costs
+// the latency of one write. Once a sweep costs more, the next waits one window, so
+// a busy shard gathers at least a window's events into one write per subscriber:
+// what lets loopback fan-out reach millions of deliveries/s (docs/PERFORMANCE.md
+// findings 6 and 8).
 //
 // A flush of a wide room is a sweep of thousands of writes (~7 us each on the VMs we
 // measure on, so ~35 ms for 5,000 subscribers). It runs in slices with the
@@ -93,9 +96,9 @@ class Shard {
   std::chrono::microseconds window_;
   std::optional<boost::asio::steady_timer> timer_;
   bool flush_scheduled_ = false;
-  std::chrono::steady_clock::time_point last_flush_{};
-  std::size_t last_flush_size_ = 0;  // subscribers written by the last flush
-  static constexpr std::size_t k_wide_flush = 500;
+  std::chrono::steady_clock::time_point sweep_started_{};
+  // What recent sweeps took, start to end with the gaps between slices.
+  std::chrono::steady_clock::duration sweep_cost_{};
   // Writes per slice of a sweep: ~1 ms of system calls, the most another
   // connection's input waits behind the sweep.
   static constexpr std::size_t k_sweep_slice = 128;

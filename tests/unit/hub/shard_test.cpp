@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -137,6 +138,53 @@ TEST(Shard, DirtyDuringSweepIsFlushedAfterIt) {
   settle(shard);
   EXPECT_EQ(late.writes, (std::vector<std::vector<std::int64_t>>{{7}}));
   for (const auto& s : subs) EXPECT_EQ(s->writes.size(), 1u);
+}
+
+// Writes take as long as the test says: the shard judges a sweep by its duration.
+class SlowRecorder : public Recorder {
+ public:
+  explicit SlowRecorder(std::chrono::microseconds cost) : cost_(cost) {}
+  void flush() override {
+    const auto until = std::chrono::steady_clock::now() + cost_;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    Recorder::flush();
+  }
+
+ private:
+  std::chrono::microseconds cost_;
+};
+
+TEST(Shard, CheapSweepsFlushWithoutWaitingForTheWindow) {
+  Shard shard(0, std::chrono::seconds(10));
+  Recorder a;
+  shard.subscribe("r", &a);
+  shard.deliver(event("r", 1));
+  shard.context().poll();  // ready handlers only: no timer has fired
+  EXPECT_EQ(a.writes, (std::vector<std::vector<std::int64_t>>{{1}}));
+  shard.deliver(event("r", 2));
+  shard.context().restart();
+  shard.context().poll();
+  EXPECT_EQ(a.writes, (std::vector<std::vector<std::int64_t>>{{1}, {2}}));
+}
+
+TEST(Shard, AfterACostlySweepTheNextEventsWaitTheWindowAndShareAWrite) {
+  // A long window: the poll() below must run before the timer could expire, even on
+  // a machine busy enough to stall this thread for a while.
+  const auto window = std::chrono::milliseconds(400);
+  Shard shard(0, window);
+  SlowRecorder a{std::chrono::microseconds(window) / 2};  // the cost that makes it wait
+  shard.subscribe("r", &a);
+  shard.deliver(event("r", 1));
+  shard.context().poll();
+  ASSERT_EQ(a.writes.size(), 1u);
+  shard.deliver(event("r", 2));
+  shard.context().restart();
+  shard.context().poll();
+  EXPECT_EQ(a.writes.size(), 1u) << "flushed without waiting for the window";
+  shard.deliver(event("r", 3));
+  settle(shard);
+  EXPECT_EQ(a.writes, (std::vector<std::vector<std::int64_t>>{{1}, {2, 3}}));
 }
 
 }  // namespace

@@ -33,7 +33,10 @@ done
 want() { [[ ",$only," == *",$1,"* ]]; }
 has_server() { [[ ",$servers," == *",$1,"* ]]; }
 
-# ---- build (Release)
+# ---- build (Release); the micro-benchmarks need liburing (bench/micro/sweep.cpp)
+dpkg-query -W -f='${Status}' liburing-dev 2>/dev/null | grep -q 'install ok installed' || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liburing-dev >/dev/null
+}
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARLEY_BUILD_BENCH=ON \

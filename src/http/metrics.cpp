@@ -73,6 +73,12 @@ std::uint64_t Metrics::requests_total(int status_class) const noexcept {
   return load(requests_[static_cast<std::size_t>(status_class)]);
 }
 
+std::uint64_t Metrics::deliveries_total(Transport t) const noexcept {
+  std::uint64_t sum = 0;
+  for (const auto& slot : delivered_) sum += load(slot[index(t)]);
+  return sum;
+}
+
 std::string Metrics::render() const {
   std::string out;
   out.reserve(4096);
@@ -94,7 +100,8 @@ std::string Metrics::render() const {
   constexpr std::string_view deliveries = "parley_deliveries_total";
   append_header(out, deliveries, "counter", "Events written to subscribers, by transport.");
   for (std::size_t t = 0; t < k_transports; ++t)
-    append_sample(out, deliveries, "transport", k_transport_names[t], load(delivered_[t]));
+    append_sample(out, deliveries, "transport", k_transport_names[t],
+                  deliveries_total(static_cast<Transport>(t)));
 
   constexpr std::string_view slow = "parley_slow_subscriber_disconnects_total";
   append_header(out, slow, "counter",

@@ -48,8 +48,12 @@ class Metrics {
   // parley_events_stored_total: events appended to a room log.
   void events_stored(std::uint64_t n = 1) noexcept { add(events_stored_, n); }
   // parley_deliveries_total{transport}: events written to subscribers; a flush
-  // of n events counts n.
-  void delivered(Transport t, std::uint64_t n = 1) noexcept { add(delivered_[index(t)], n); }
+  // of n events counts n. `slot` is the caller's shard: every subscriber's flush
+  // counts here, so each shard adds to cache lines of its own (finding 7 of
+  // docs/PERFORMANCE.md); shards past k_delivery_slots share.
+  void delivered(Transport t, std::uint64_t n = 1, std::size_t slot = 0) noexcept {
+    add(delivered_[slot % k_delivery_slots][index(t)], n);
+  }
   // parley_slow_subscriber_disconnects_total: subscribers dropped because their
   // outgoing queue passed MAX_QUEUE_BYTES.
   void slow_subscriber_disconnected() noexcept { add(slow_disconnects_, 1); }
@@ -64,7 +68,7 @@ class Metrics {
   // Readers, mostly for tests and health pages.
   std::int64_t connections_open(Transport t) const noexcept { return load(open_[index(t)]); }
   std::uint64_t events_stored_total() const noexcept { return load(events_stored_); }
-  std::uint64_t deliveries_total(Transport t) const noexcept { return load(delivered_[index(t)]); }
+  std::uint64_t deliveries_total(Transport t) const noexcept;
   std::uint64_t slow_subscriber_disconnects_total() const noexcept {
     return load(slow_disconnects_);
   }
@@ -88,6 +92,7 @@ class Metrics {
 
   static constexpr std::size_t k_transports = 3;
   static constexpr std::size_t k_status_classes = 6;  // other, 1xx .. 5xx
+  static constexpr std::size_t k_delivery_slots = 16;
 
   static constexpr std::size_t index(Transport t) noexcept { return static_cast<std::size_t>(t); }
   template <typename T, typename D>
@@ -101,7 +106,7 @@ class Metrics {
 
   std::array<Gauge, k_transports> open_{};
   Counter events_stored_;
-  std::array<Counter, k_transports> delivered_{};
+  std::array<std::array<Counter, k_transports>, k_delivery_slots> delivered_{};
   Counter slow_disconnects_;
   Counter rate_limited_;
   Counter rejected_;

@@ -198,7 +198,7 @@ void Streamer::flush() {
   inflight_.swap(pending_);
   inflight_bytes_ = pending_bytes_;
   pending_bytes_ = 0;
-  if (!inflight_.empty()) s_.metrics.delivered(transport_, inflight_.size());
+  if (!inflight_.empty()) s_.metrics.delivered(transport_, inflight_.size(), shard_.index());
   write_batch(inflight_);
 }
 

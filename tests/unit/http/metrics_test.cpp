@@ -209,9 +209,10 @@ TEST(Metrics, counts_exactly_under_concurrent_updates) {
   constexpr int k_each = 20000;
   std::vector<std::thread> threads;
   for (int t = 0; t < k_threads; ++t) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, t] {
       for (int i = 0; i < k_each; ++i) {
-        m.delivered(Transport::ws);
+        // Shards count deliveries in slots of their own; every slot is summed.
+        m.delivered(Transport::ws, 1, static_cast<std::size_t>(t) * 7);
         m.connection_opened(Transport::sse);
         m.request_finished(200, 2ms);
         m.connection_closed(Transport::sse);

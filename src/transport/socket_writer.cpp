@@ -1,6 +1,7 @@
 #include "transport/socket_writer.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -8,8 +9,19 @@
 
 namespace parley::transport {
 
-SocketWriter::Status SocketWriter::send(boost::asio::ip::tcp::socket& socket) {
-  const int fd = socket.native_handle();
+Socket adopt_socket(boost::asio::ip::tcp::socket socket, boost::asio::io_context& context) {
+  Socket out(context);
+  boost::system::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return out;
+  const int fd = socket.release(ec);
+  if (ec) return out;
+  out.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return out;
+}
+
+SocketWriter::Status SocketWriter::send(int fd) {
   while (first_ < iov_.size()) {
     msghdr msg{};
     msg.msg_iov = iov_.data() + first_;

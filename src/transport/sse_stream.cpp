@@ -4,6 +4,7 @@
 
 #include "http/metrics.hpp"
 #include "transport/encode.hpp"
+#include "transport/exact_alloc.hpp"
 
 namespace parley::transport {
 
@@ -30,7 +31,7 @@ constexpr std::string_view k_head =
 SseStream::SseStream(Services& s, hub::Shard& shard, hub::Format format, Identity who,
                      beast::tcp_stream stream)
     : Streamer(s, shard, format, http::Transport::sse, std::move(who)),
-      socket_(stream.release_socket()) {}
+      socket_(adopt_socket(stream.release_socket(), shard.context())) {}
 
 void SseStream::open() {
   boost::system::error_code ec;
@@ -48,19 +49,23 @@ void SseStream::open() {
 // goes away (or misbehaves), which is how a closed tab is noticed without waiting
 // for a write.
 void SseStream::watch_peer() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this(), this](boost::system::error_code ec) {
+  socket_.async_wait(Socket::wait_read,
+                     exact_alloc([self = shared_from_this(), this](boost::system::error_code ec) {
                        if (ec) return finish();
                        char sink[512];
                        const std::size_t n = socket_.read_some(asio::buffer(sink), ec);
                        if (ec == asio::error::would_block) return watch_peer();
                        if (ec || n == 0) return finish();
                        watch_peer();  // bytes after the request: ignored
-                     });
+                     }));
 }
 
 void SseStream::tick(std::chrono::steady_clock::time_point now) {
   static const auto ping = hub::make_frame(": ping\n\n");
+  if (!writing()) {
+    release_idle();
+    writer_.release();
+  }
   if (closed() || now - last_ping_ < s_.options.sse_ping) return;
   last_ping_ = now;
   enqueue(ping);

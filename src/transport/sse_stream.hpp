@@ -40,7 +40,7 @@ class SseStream : public Streamer, public hub::Tickable {
 
   // A plain socket: the session keeps no timers of its own (the shard's tick pings)
   // and no read buffer (the peer is watched with a readiness wait).
-  boost::asio::ip::tcp::socket socket_;
+  Socket socket_;
   SocketWriter writer_;
   std::chrono::steady_clock::time_point last_ping_{};
   bool close_after_write_ = false;

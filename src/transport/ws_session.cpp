@@ -14,10 +14,10 @@
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
 #include "transport/event_json.hpp"
+#include "transport/exact_alloc.hpp"
 #include "transport/json_input.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
-#include "transport/user_channel.hpp"
 #include "transport/ws/frame.hpp"
 
 namespace parley::transport {
@@ -46,7 +46,7 @@ class WsSession final : public Streamer, public hub::Tickable {
   WsSession(ChatService& chat, hub::Shard& shard, tcp::socket socket, Identity who)
       : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::ws, std::move(who)),
         chat_(chat),
-        socket_(std::move(socket)),
+        socket_(adopt_socket(std::move(socket), shard.context())),
         // Big enough for any message within the limit, with JSON escaping; a frame
         // past the message limit but under this gets error 413 and the connection
         // stays; past this the connection is closed with 1009.
@@ -60,7 +60,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     last_read_ = Clock::now();
     shard_.add_tickable(this);
     control_ = std::move(accept_response);  // the 101 goes out before any frame
-    listen(user_channel(who_.user.id));
+    listen_user_channel();
     request_write();
     rbuf_ = std::move(early_bytes);
     pump();
@@ -69,6 +69,10 @@ class WsSession final : public Streamer, public hub::Tickable {
   // hub::Tickable: keep-alive, the idle deadline, the token's expiry, and a closing
   // handshake that takes too long.
   void tick(Clock::time_point now) override {
+    if (!writing()) {
+      release_idle();
+      writer_.release();
+    }
     if (close_sent_) {
       if (now - close_started_ >= k_close_timeout) finish();
       return;
@@ -98,12 +102,12 @@ class WsSession final : public Streamer, public hub::Tickable {
   void arm_read() {
     if (reading_ || finished_) return;
     reading_ = true;
-    socket_.async_wait(tcp::socket::wait_read,
-                       [self = shared_from_this(), this](boost::system::error_code ec) {
+    socket_.async_wait(Socket::wait_read,
+                       exact_alloc([self = shared_from_this(), this](boost::system::error_code ec) {
                          reading_ = false;
                          if (ec) return finish();
                          on_readable();
-                       });
+                       }));
   }
 
   void on_readable() {
@@ -162,7 +166,9 @@ class WsSession final : public Streamer, public hub::Tickable {
     pumping_ = false;
     if (finished_) return;
     rbuf_.erase(0, pos);
-    if (rbuf_.empty()) rbuf_ = std::string();  // an idle connection keeps no buffer
+    // An idle connection keeps no buffer. (Not `rbuf_ = std::string()`: libstdc++
+    // copies a short string into the existing buffer and keeps its memory.)
+    if (rbuf_.empty()) std::string().swap(rbuf_);
     if (!held_ || close_sent_) arm_read();
   }
 
@@ -189,7 +195,7 @@ class WsSession final : public Streamer, public hub::Tickable {
       closing_input_done_ = true;
       return;
     }
-    held_ = parse_json_object(frame.payload);
+    held_ = std::make_unique<chat::Result<json::object>>(parse_json_object(frame.payload));
   }
 
   void on_close_frame(std::string_view payload) {
@@ -251,8 +257,9 @@ class WsSession final : public Streamer, public hub::Tickable {
 
   void written(bool ok) {
     writer_.reset();
-    control_out_.clear();
-    if (control_out_.capacity() > 256) control_out_.shrink_to_fit();
+    // Control frames are rare (the 101, pings, pongs): an idle connection keeps no
+    // buffer for them (the 101 answer's alone was ~250 bytes a connection).
+    std::string().swap(control_out_);
     if (writing_close_) {
       writing_close_ = false;
       if (!ok || peer_closed_) return finish();
@@ -319,7 +326,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     boost::system::error_code ignored;
     socket_.close(ignored);  // pending waits end with operation_aborted
     parser_.release();
-    rbuf_ = std::string();
+    std::string().swap(rbuf_);
   }
 
   // --- Frames ----------------------------------------------------------------
@@ -536,12 +543,13 @@ class WsSession final : public Streamer, public hub::Tickable {
   }
 
   ChatService& chat_;
-  tcp::socket socket_;
+  Socket socket_;
   ws::FrameParser parser_;
   std::string rbuf_;  // received, not yet handled: a partial frame, or frames held back
-  std::optional<chat::Result<json::object>> held_;  // the next frame, waiting its turn
-  std::string control_;                             // control frames for the next write
-  std::string control_out_;                         // ... and those being written
+  // The next frame, waiting its turn; on the heap, as it rarely waits (saves 48 bytes).
+  std::unique_ptr<chat::Result<json::object>> held_;
+  std::string control_;      // control frames for the next write
+  std::string control_out_;  // ... and those being written
   SocketWriter writer_;
   std::array<char, 10> header_{};
   std::vector<std::pair<std::uint64_t, hub::FramePtr>> early_answers_;

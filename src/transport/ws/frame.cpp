@@ -21,7 +21,7 @@ void unmask(char* p, std::size_t n, const char* key) {
 }  // namespace
 
 void FrameParser::release() {
-  fragments_ = std::string();
+  std::string().swap(fragments_);  // assigning std::string() would keep the memory
   fragmented_ = false;
 }
 

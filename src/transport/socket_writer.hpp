@@ -69,7 +69,7 @@ class SocketWriter {
   void release() {
     if (!empty()) return;
     first_ = 0;
-    iov_ = {};
+    std::vector<iovec>().swap(iov_);  // `iov_ = {}` would keep the capacity
   }
 
  private:

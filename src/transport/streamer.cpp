@@ -240,8 +240,9 @@ void Streamer::wake_catch_up() {
 
 void Streamer::release_idle() {
   if (writing_ || !pending_.empty()) return;
-  pending_ = {};
-  inflight_ = {};
+  // swap, not `= {}`: assigning an empty list keeps the capacity.
+  std::vector<hub::FramePtr>().swap(pending_);
+  std::vector<hub::FramePtr>().swap(inflight_);
 }
 
 void Streamer::write_done(bool ok) {

@@ -59,7 +59,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     if (ec) return finish();
     last_read_ = Clock::now();
     shard_.add_tickable(this);
-    control_ = std::move(accept_response);  // the 101 goes out before any frame
+    control().next = std::move(accept_response);  // the 101 goes out before any frame
     listen_user_channel();
     request_write();
     rbuf_ = std::move(early_bytes);
@@ -91,7 +91,7 @@ class WsSession final : public Streamer, public hub::Tickable {
       finish();
     } else if (silent >= limit / 2 && !ping_sent_) {
       ping_sent_ = true;
-      control_ += ws::control_frame(ws::Opcode::ping, "");
+      control().next += ws::control_frame(ws::Opcode::ping, "");
       request_write();
     }
   }
@@ -176,7 +176,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     switch (frame.opcode) {
       case ws::Opcode::ping:
         if (!close_sent_) {
-          control_ += ws::control_frame(ws::Opcode::pong, frame.payload);
+          control().next += ws::control_frame(ws::Opcode::pong, frame.payload);
           request_write();
         }
         return;
@@ -229,16 +229,29 @@ class WsSession final : public Streamer, public hub::Tickable {
 
   // --- Writing ---------------------------------------------------------------
 
+  // Control frames (the 101, pings, pongs, the close) are rare: their buffers live
+  // apart and only while some are queued or being written (saves 56 bytes).
+  struct Control {
+    std::string next;  // for the next write
+    std::string out;   // being written
+  };
+
   // Control frames (the 101, pongs, pings) go out with the next write.
   void request_write() {
     if (!closed() && !writing()) shard_.mark_dirty(this);
   }
-  bool wants_write() const override { return !control_.empty(); }
+  bool wants_write() const override { return control_ && !control_->next.empty(); }
+  Control& control() {
+    if (!control_) control_ = std::make_unique<Control>();
+    return *control_;
+  }
 
   void write_batch(const std::vector<hub::FramePtr>& batch) override {
     static constexpr char newline = '\n';
-    control_out_.swap(control_);
-    writer_.add(control_out_);
+    if (control_) {
+      control_->out.swap(control_->next);
+      writer_.add(control_->out);
+    }
     if (!batch.empty()) {
       std::size_t bytes = batch.size() - 1;
       for (const auto& f : batch) bytes += f->size();
@@ -259,7 +272,8 @@ class WsSession final : public Streamer, public hub::Tickable {
     writer_.reset();
     // Control frames are rare (the 101, pings, pongs): an idle connection keeps no
     // buffer for them (the 101 answer's alone was ~250 bytes a connection).
-    std::string().swap(control_out_);
+    if (control_) control_->out.clear();
+    if (control_ && control_->next.empty()) control_.reset();
     if (writing_close_) {
       writing_close_ = false;
       if (!ok || peer_closed_) return finish();
@@ -273,7 +287,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     if (close_pending_) {
       close_pending_ = false;
       write_close_frame();
-    } else if (!control_.empty()) {
+    } else if (wants_write()) {
       request_write();
     }
   }
@@ -285,7 +299,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     close_started_ = Clock::now();
     mark_closed();
     held_.reset();
-    control_ = ws::close_frame(code, reason);
+    control().next = ws::close_frame(code, reason);
     if (writing()) {
       close_pending_ = true;
     } else {
@@ -295,8 +309,8 @@ class WsSession final : public Streamer, public hub::Tickable {
 
   void write_close_frame() {
     writing_close_ = true;
-    control_out_.swap(control_);
-    writer_.add(control_out_);
+    control().out.swap(control().next);
+    writer_.add(control_->out);
     continue_write();
   }
 
@@ -548,8 +562,7 @@ class WsSession final : public Streamer, public hub::Tickable {
   std::string rbuf_;  // received, not yet handled: a partial frame, or frames held back
   // The next frame, waiting its turn; on the heap, as it rarely waits (saves 48 bytes).
   std::unique_ptr<chat::Result<json::object>> held_;
-  std::string control_;      // control frames for the next write
-  std::string control_out_;  // ... and those being written
+  std::unique_ptr<Control> control_;
   SocketWriter writer_;
   std::array<char, 10> header_{};
   std::vector<std::pair<std::uint64_t, hub::FramePtr>> early_answers_;

@@ -69,7 +69,7 @@ void Streamer::follow(const std::string& room, chat::Seq after) {
   }
   feed->generation = ++generations_;
   feed->last = after;
-  feed->held.clear();
+  feed->held.reset();
   feed->overflowed = false;
   feed->catching_up = false;
   shard_.subscribe(room, this);
@@ -104,8 +104,8 @@ void Streamer::deliver(const hub::FramesPtr& frames) {
   if (!found) return;  // the user channel carries transient notices only
   Feed& feed = *found;
   if (feed.catching_up) {
-    if (feed.held.size() < k_max_held) {
-      feed.held.push_back(frames);
+    if (!feed.held || feed.held->size() < k_max_held) {
+      hold(feed, frames);
     } else {
       feed.overflowed = true;  // the store has them all; re-read instead of holding
     }
@@ -119,8 +119,13 @@ void Streamer::deliver(const hub::FramesPtr& frames) {
   }
   // A gap: something was published out of this shard's sight (another instance,
   // or a subscribe racing a publish). The store has it.
-  feed.held.push_back(frames);
+  hold(feed, frames);
   start_catch_up(feed);
+}
+
+void Streamer::hold(Feed& feed, const hub::FramesPtr& frames) {
+  if (!feed.held) feed.held = std::make_unique<std::vector<hub::FramesPtr>>();
+  feed.held->push_back(frames);
 }
 
 void Streamer::start_catch_up(Feed& feed) {
@@ -179,12 +184,13 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generat
     if (page->has_more || paused) continue;
     if (feed->overflowed) {
       feed->overflowed = false;
-      feed->held.clear();
+      feed->held.reset();
       continue;
     }
     // Caught up with the store: release what arrived live meanwhile, in order.
     bool gap = false;
-    for (const auto& frames : feed->held) {
+    static const std::vector<hub::FramesPtr> none;
+    for (const auto& frames : feed->held ? *feed->held : none) {
       if (frames->seq <= feed->last) continue;
       if (frames->seq != feed->last + 1) {
         gap = true;
@@ -194,7 +200,7 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generat
       if (!enqueue(frames->get(format_))) co_return;
     }
     if (gap && page->last_seq > feed->last) continue;  // the store has more now
-    feed->held.clear();
+    feed->held.reset();
     feed->catching_up = false;
     co_return;
   }

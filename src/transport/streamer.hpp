@@ -90,10 +90,12 @@ class Streamer : public hub::Subscriber,
     std::uint32_t generation = 0;  // new on each follow: a stale catch-up stops
     bool catching_up = false;
     bool overflowed = false;
-    std::vector<hub::FramesPtr> held;
+    // Live events held back while catching up; allocated only then.
+    std::unique_ptr<std::vector<hub::FramesPtr>> held;
   };
   boost::asio::awaitable<void> catch_up(std::string room, std::uint32_t generation);
   void start_catch_up(Feed& feed);
+  static void hold(Feed& feed, const hub::FramesPtr& frames);
   Feed* find_feed(std::string_view room);
   const Feed* find_feed(std::string_view room) const;
   bool is_user_channel(std::string_view room) const;

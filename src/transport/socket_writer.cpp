@@ -1,25 +1,12 @@
 #include "transport/socket_writer.hpp"
 
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 
 namespace parley::transport {
-
-Socket adopt_socket(boost::asio::ip::tcp::socket socket, boost::asio::io_context& context) {
-  Socket out(context);
-  boost::system::error_code ec;
-  const auto protocol = socket.local_endpoint(ec).protocol();
-  if (ec) return out;
-  const int fd = socket.release(ec);
-  if (ec) return out;
-  out.assign(protocol, fd, ec);
-  if (ec) ::close(fd);
-  return out;
-}
 
 SocketWriter::Status SocketWriter::send(int fd) {
   while (first_ < iov_.size()) {

@@ -1,12 +1,14 @@
 #include "transport/ws_session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
+#include <cerrno>
 #include <optional>
 #include <span>
 
@@ -14,8 +16,8 @@
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
 #include "transport/event_json.hpp"
-#include "transport/exact_alloc.hpp"
 #include "transport/json_input.hpp"
+#include "transport/polled_socket.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 #include "transport/ws/frame.hpp"
@@ -41,22 +43,19 @@ std::span<char> read_scratch() {
   return buffer;
 }
 
-class WsSession final : public Streamer, public hub::Tickable {
+class WsSession final : public Streamer, public hub::Tickable, public PolledSocket {
  public:
   WsSession(ChatService& chat, hub::Shard& shard, tcp::socket socket, Identity who)
       : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::ws, std::move(who)),
+        PolledSocket(std::move(socket)),
         chat_(chat),
-        socket_(adopt_socket(std::move(socket), shard.context())),
         // Big enough for any message within the limit, with JSON escaping; a frame
         // past the message limit but under this gets error 413 and the connection
         // stays; past this the connection is closed with 1009.
         parser_(std::max<std::size_t>(64 * 1024, s_.options.limits.max_msg_bytes * 8)) {}
 
   void start(std::string accept_response, std::string early_bytes) {
-    boost::system::error_code ec;
-    socket_.non_blocking(true, ec);
-    if (!ec) socket_.native_non_blocking(true, ec);
-    if (ec) return finish();
+    if (!watch(shard_.context(), shared_from_this())) return finish();
     last_read_ = Clock::now();
     shard_.add_tickable(this);
     control().next = std::move(accept_response);  // the 101 goes out before any frame
@@ -100,24 +99,18 @@ class WsSession final : public Streamer, public hub::Tickable {
   // --- Reading ---------------------------------------------------------------
 
   void arm_read() {
-    if (reading_ || finished_) return;
-    reading_ = true;
-    socket_.async_wait(Socket::wait_read,
-                       exact_alloc([self = shared_from_this(), this](boost::system::error_code ec) {
-                         reading_ = false;
-                         if (ec) return finish();
-                         on_readable();
-                       }));
+    if (finished_) return;
+    wait_read();
   }
 
-  void on_readable() {
+  void on_readable() override {
     auto scratch = read_scratch();
-    boost::system::error_code ec;
-    const std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) return arm_read();
-    if (ec) {
-      if (ec != asio::error::eof && ec != asio::error::connection_reset) {
-        spdlog::debug("websocket {} ended: {}", who_.user.id, ec.message());
+    std::size_t n = 0;
+    const Read r = read_some(scratch, n);
+    if (r == Read::would_block) return arm_read();
+    if (r != Read::data) {
+      if (r == Read::error && errno != ECONNRESET) {
+        spdlog::debug("websocket {} ended: errno {}", who_.user.id, errno);
       }
       return finish();
     }
@@ -265,8 +258,16 @@ class WsSession final : public Streamer, public hub::Tickable {
   }
 
   void continue_write() {
-    writer_.send_all(socket_, shared_from_this(), [this](bool ok) { written(ok); });
+    switch (writer_.send(fd())) {
+      case SocketWriter::Status::done:
+        return written(true);
+      case SocketWriter::Status::failed:
+        return written(false);
+      case SocketWriter::Status::pending:
+        return wait_write();  // on_writable() goes on
+    }
   }
+  void on_writable() override { continue_write(); }
 
   void written(bool ok) {
     writer_.reset();
@@ -278,8 +279,7 @@ class WsSession final : public Streamer, public hub::Tickable {
       writing_close_ = false;
       if (!ok || peer_closed_) return finish();
       // Ours was first: stop sending and wait (bounded by tick()) for the answer.
-      boost::system::error_code ignored;
-      socket_.shutdown(tcp::socket::shutdown_send, ignored);
+      shutdown(SHUT_WR);
       return;
     }
     write_done(ok);
@@ -317,8 +317,7 @@ class WsSession final : public Streamer, public hub::Tickable {
   void abort() override {
     // Not finish() here: this can run inside the shard's delivery loop, which must
     // not see its tables change. The socket goes now; the rest right after.
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    shutdown(SHUT_RDWR);
     asio::post(shard_.context(), [self = shared_from_this(), this] { finish(); });
   }
 
@@ -337,8 +336,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     // Closing the connection that asked for a match takes the user out of the queue.
     if (in_match_queue_) chat_.leave_match(who_.user.id);
     s_.metrics.connection_closed(http::Transport::ws);
-    boost::system::error_code ignored;
-    socket_.close(ignored);  // pending waits end with operation_aborted
+    close();  // pending waits are dropped; the poller lets this session go
     parser_.release();
     std::string().swap(rbuf_);
   }
@@ -557,7 +555,6 @@ class WsSession final : public Streamer, public hub::Tickable {
   }
 
   ChatService& chat_;
-  Socket socket_;
   ws::FrameParser parser_;
   std::string rbuf_;  // received, not yet handled: a partial frame, or frames held back
   // The next frame, waiting its turn; on the heap, as it rarely waits (saves 48 bytes).
@@ -573,7 +570,6 @@ class WsSession final : public Streamer, public hub::Tickable {
   int sends_ = 0;          // `send` frames being stored
   bool seq_busy_ = false;  // a frame that runs alone is running
   bool pumping_ = false;
-  bool reading_ = false;
   bool ping_sent_ = false;
   bool close_sent_ = false;  // our close frame is queued or sent
   bool close_pending_ = false;

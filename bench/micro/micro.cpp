@@ -249,7 +249,7 @@ void BM_WsFrameWrite(benchmark::State& st) {
       if (i) writer.add({&newline, 1});
       writer.add(*ws_frame);
     }
-    benchmark::DoNotOptimize(writer.send(sock));
+    benchmark::DoNotOptimize(writer.send(sock.native_handle()));
     p.drain();
   }
   st.SetItemsProcessed(st.iterations() * n);

@@ -8,8 +8,7 @@
 
 namespace parley::transport {
 
-SocketWriter::Status SocketWriter::send(boost::asio::ip::tcp::socket& socket) {
-  const int fd = socket.native_handle();
+SocketWriter::Status SocketWriter::send(int fd) {
   while (first_ < iov_.size()) {
     msghdr msg{};
     msg.msg_iov = iov_.data() + first_;

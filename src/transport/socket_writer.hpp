@@ -9,8 +9,7 @@
 // The buffers are not copied: they must stay valid until the write completes.
 #include <sys/uio.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <memory>
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -25,35 +24,19 @@ class SocketWriter {
   bool empty() const noexcept { return first_ == iov_.size(); }
 
   enum class Status { done, pending, failed };
-  // Sends as much as the socket takes now (the socket must be non-blocking).
+  // Sends as much as the socket takes now (`fd` must be non-blocking).
   // done: all sent (the list is cleared); pending: wait for writability and call
   // again; failed: the connection is broken.
-  Status send(boost::asio::ip::tcp::socket& socket);
+  Status send(int fd);
 
-  // Sends the whole list, waiting for writability as often as needed, then calls
-  // done(ok): at once when the socket took everything. `owner` (the session this
-  // writer and the socket belong to) is kept alive while a wait is pending.
-  template <class Owner, class Done>
-  void send_all(boost::asio::ip::tcp::socket& socket, std::shared_ptr<Owner> owner, Done done) {
-    switch (send(socket)) {
-      case Status::done:
-        return done(true);
-      case Status::failed:
-        return done(false);
-      case Status::pending:
-        socket.async_wait(boost::asio::ip::tcp::socket::wait_write,
-                          [this, &socket, owner = std::move(owner),
-                           done = std::move(done)](boost::system::error_code ec) mutable {
-                            if (ec) return done(false);
-                            send_all(socket, std::move(owner), std::move(done));
-                          });
-        return;
-    }
-  }
-
-  // Forgets the list and, after a large write, its memory (idle connections keep
-  // none).
+  // Forgets the list and, after a large write, its memory.
   void reset();
+  // Between writes: gives back the list's memory too (an idle connection keeps none).
+  void release() {
+    if (!empty()) return;
+    first_ = 0;
+    std::vector<iovec>().swap(iov_);  // `iov_ = {}` would keep the capacity
+  }
 
  private:
   std::vector<iovec> iov_;

@@ -3,7 +3,6 @@
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
 #include "transport/sse_stream.hpp"
-#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -24,7 +23,7 @@ class SseSession final : public SseStream {
     if (room) {
       follow(*room, after);
     } else {
-      listen(user_channel(who_.user.id));
+      listen_user_channel();
     }
   }
 

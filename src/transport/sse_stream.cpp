@@ -1,5 +1,7 @@
 #include "transport/sse_stream.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/post.hpp>
 
 #include "http/metrics.hpp"
@@ -30,37 +32,34 @@ constexpr std::string_view k_head =
 SseStream::SseStream(Services& s, hub::Shard& shard, hub::Format format, Identity who,
                      beast::tcp_stream stream)
     : Streamer(s, shard, format, http::Transport::sse, std::move(who)),
-      socket_(stream.release_socket()) {}
+      PolledSocket(stream.release_socket()) {}
 
 void SseStream::open() {
-  boost::system::error_code ec;
-  socket_.non_blocking(true, ec);
-  if (!ec) socket_.native_non_blocking(true, ec);
-  if (ec) return finish();
+  if (!watch(shard_.context(), shared_from_this())) return finish();
   static const auto head = hub::make_frame(std::string(k_head));
   enqueue(head);
   last_ping_ = std::chrono::steady_clock::now();
   shard_.add_tickable(this);
-  watch_peer();
+  wait_read();
 }
 
 // The client never sends after its request; the socket turns readable only when it
 // goes away (or misbehaves), which is how a closed tab is noticed without waiting
 // for a write.
-void SseStream::watch_peer() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this(), this](boost::system::error_code ec) {
-                       if (ec) return finish();
-                       char sink[512];
-                       const std::size_t n = socket_.read_some(asio::buffer(sink), ec);
-                       if (ec == asio::error::would_block) return watch_peer();
-                       if (ec || n == 0) return finish();
-                       watch_peer();  // bytes after the request: ignored
-                     });
+void SseStream::on_readable() {
+  char sink[512];
+  std::size_t n = 0;
+  const Read r = read_some(sink, n);
+  if (r == Read::eof || r == Read::error) return finish();
+  wait_read();  // would_block, or bytes after the request: ignored
 }
 
 void SseStream::tick(std::chrono::steady_clock::time_point now) {
   static const auto ping = hub::make_frame(": ping\n\n");
+  if (!writing()) {
+    release_idle();
+    writer_.release();
+  }
   if (closed() || now - last_ping_ < s_.options.sse_ping) return;
   last_ping_ = now;
   enqueue(ping);
@@ -74,9 +73,8 @@ void SseStream::finish() {
   detach();
   shard_.remove_tickable(this);
   s_.metrics.connection_closed(http::Transport::sse);
-  beast::error_code ignored;
-  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-  socket_.close(ignored);
+  shutdown(SHUT_RDWR);
+  close();
 }
 
 void SseStream::write_batch(const std::vector<hub::FramePtr>& batch) {
@@ -85,18 +83,22 @@ void SseStream::write_batch(const std::vector<hub::FramePtr>& batch) {
 }
 
 void SseStream::continue_write() {
-  writer_.send_all(socket_, shared_from_this(), [this](bool ok) {
-    writer_.reset();
-    write_done(ok);
-    if (!ok || close_after_write_) finish();
-  });
+  const auto status = writer_.send(fd());
+  if (status == SocketWriter::Status::pending) return wait_write();
+  const bool ok = status == SocketWriter::Status::done;
+  writer_.reset();
+  write_done(ok);
+  if (!ok || close_after_write_) finish();
+}
+
+void SseStream::on_writable() {
+  continue_write();
 }
 
 void SseStream::abort() {
   // Not finish() here: this can run inside the shard's delivery loop, which must
   // not see its tables change. The socket goes now; the rest right after.
-  beast::error_code ignored;
-  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+  shutdown(SHUT_RDWR);
   asio::post(shard_.context(), [self = shared_from_this(), this] { finish(); });
 }
 

@@ -7,12 +7,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include "transport/polled_socket.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 
 namespace parley::transport {
 
-class SseStream : public Streamer, public hub::Tickable {
+class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
  protected:
   SseStream(Services& s, hub::Shard& shard, hub::Format format, Identity who,
             boost::beast::tcp_stream stream);
@@ -32,15 +33,15 @@ class SseStream : public Streamer, public hub::Tickable {
   void on_store_error(const std::string&, const chat::Error&) override { finish(); }
 
  private:
-  void watch_peer();
+  void on_readable() override;
+  void on_writable() override;
   void write_batch(const std::vector<hub::FramePtr>& batch) override;
   void continue_write();
   void abort() override;
   void drain() override;
 
-  // A plain socket: the session keeps no timers of its own (the shard's tick pings)
-  // and no read buffer (the peer is watched with a readiness wait).
-  boost::asio::ip::tcp::socket socket_;
+  // The session keeps no timers of its own (the shard's tick pings) and no read
+  // buffer (the peer is watched through the shard's poller).
   SocketWriter writer_;
   std::chrono::steady_clock::time_point last_ping_{};
   bool close_after_write_ = false;

@@ -7,6 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 
 #include "transport/store_call.hpp"
+#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -21,12 +22,7 @@ constexpr std::size_t k_max_held = 1024;
 
 Streamer::Streamer(Services& s, hub::Shard& shard, hub::Format format, http::Transport transport,
                    Identity who)
-    : s_(s),
-      shard_(shard),
-      who_(std::move(who)),
-      format_(format),
-      transport_(transport),
-      drained_(shard.context()) {
+    : s_(s), shard_(shard), who_(std::move(who)), format_(format), transport_(transport) {
   shard_.add_drainable(this);
   s_.presence.add(who_.user.id);
 }
@@ -39,51 +35,77 @@ void Streamer::detach() {
   if (!attached_) return;
   attached_ = false;
   std::vector<std::string> rooms;
-  rooms.reserve(feeds_.size());
-  for (const auto& [room, feed] : feeds_) rooms.push_back(room);
+  rooms.reserve(feeds_.size() + 1);
+  for (const auto& feed : feeds_) rooms.push_back(feed.room);
+  if (listening_) rooms.push_back(user_channel(who_.user.id));
   shard_.forget(this, rooms);
   shard_.remove_drainable(this);
   s_.presence.remove(who_.user.id);
   feeds_.clear();
+  listening_ = false;
+}
+
+Streamer::Feed* Streamer::find_feed(std::string_view room) {
+  for (auto& feed : feeds_) {
+    if (feed.room == room) return &feed;
+  }
+  return nullptr;
+}
+
+const Streamer::Feed* Streamer::find_feed(std::string_view room) const {
+  return const_cast<Streamer*>(this)->find_feed(room);
+}
+
+bool Streamer::is_user_channel(std::string_view room) const {
+  const std::string_view id = who_.user.id;
+  return room.size() == id.size() + 1 && room.front() == '@' && room.substr(1) == id;
 }
 
 void Streamer::follow(const std::string& room, chat::Seq after) {
-  Feed& feed = feeds_[room];
-  ++feed.generation;
-  feed.last = after;
-  feed.held.clear();
-  feed.overflowed = false;
-  feed.catching_up = false;
+  Feed* feed = find_feed(room);
+  if (!feed) {
+    feed = &feeds_.emplace_back();
+    feed->room = room;
+  }
+  feed->generation = ++generations_;
+  feed->last = after;
+  feed->held.reset();
+  feed->overflowed = false;
+  feed->catching_up = false;
   shard_.subscribe(room, this);
   // Always catch up once: events committed between the caller's read of `after`
   // and the subscription above are in the store, not in the live stream.
-  start_catch_up(room, feed);
+  start_catch_up(*feed);
 }
 
-void Streamer::listen(const std::string& channel) {
-  feeds_.try_emplace(channel);
-  shard_.subscribe(channel, this);
+void Streamer::listen_user_channel() {
+  listening_ = true;
+  shard_.subscribe(user_channel(who_.user.id), this);
 }
 
 void Streamer::unfollow(const std::string& room) {
   shard_.unsubscribe(room, this);
-  feeds_.erase(room);
+  std::erase_if(feeds_, [&](const Feed& f) { return f.room == room; });
 }
 
 void Streamer::deliver(const hub::FramesPtr& frames) {
   if (closed_) return;
-  auto it = feeds_.find(frames->room);
-  if (it == feeds_.end()) return;
+  Feed* found = nullptr;
+  if (!(listening_ && is_user_channel(frames->room))) {
+    found = find_feed(frames->room);
+    if (!found) return;
+  }
   const auto& frame = frames->get(format_);
   if (!frame) return;
   if (frames->seq == 0) {  // transient: no order to keep
     enqueue(frame);
     return;
   }
-  Feed& feed = it->second;
+  if (!found) return;  // the user channel carries transient notices only
+  Feed& feed = *found;
   if (feed.catching_up) {
-    if (feed.held.size() < k_max_held) {
-      feed.held.push_back(frames);
+    if (!feed.held || feed.held->size() < k_max_held) {
+      hold(feed, frames);
     } else {
       feed.overflowed = true;  // the store has them all; re-read instead of holding
     }
@@ -97,30 +119,38 @@ void Streamer::deliver(const hub::FramesPtr& frames) {
   }
   // A gap: something was published out of this shard's sight (another instance,
   // or a subscribe racing a publish). The store has it.
-  feed.held.push_back(frames);
-  start_catch_up(frames->room, feed);
+  hold(feed, frames);
+  start_catch_up(feed);
 }
 
-void Streamer::start_catch_up(const std::string& room, Feed& feed) {
+void Streamer::hold(Feed& feed, const hub::FramesPtr& frames) {
+  if (!feed.held) feed.held = std::make_unique<std::vector<hub::FramesPtr>>();
+  feed.held->push_back(frames);
+}
+
+void Streamer::start_catch_up(Feed& feed) {
   if (feed.catching_up) return;
   feed.catching_up = true;
-  asio::co_spawn(shard_.context(), catch_up(room, feed.generation), asio::detached);
+  asio::co_spawn(shard_.context(), catch_up(feed.room, feed.generation), asio::detached);
 }
 
-asio::awaitable<void> Streamer::catch_up(std::string room, std::uint64_t generation) {
+asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generation) {
   auto self = shared_from_this();  // the session lives while its catch-up runs
+  // Looked up again after every suspension: feeds_ may have changed meanwhile.
   auto current = [&]() -> Feed* {
     if (closed_) return nullptr;
-    auto it = feeds_.find(room);
-    if (it == feeds_.end() || it->second.generation != generation) return nullptr;
-    return &it->second;
+    Feed* feed = find_feed(room);
+    return feed && feed->generation == generation ? feed : nullptr;
   };
   while (true) {
     // Don't read more than the client is taking: wait while the queue is half full.
     while (current() && queued_bytes() > s_.options.max_queue_bytes / 2) {
-      drained_.expires_at(asio::steady_timer::time_point::max());
+      if (!drained_) drained_ = std::make_unique<asio::steady_timer>(shard_.context());
+      // A local reference: the timer outlives this wait (see blocking.hpp on GCC 12).
+      auto& timer = *drained_;
+      timer.expires_at(asio::steady_timer::time_point::max());
       boost::system::error_code ec;
-      co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     Feed* feed = current();
     if (!feed) co_return;
@@ -154,12 +184,13 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint64_t generat
     if (page->has_more || paused) continue;
     if (feed->overflowed) {
       feed->overflowed = false;
-      feed->held.clear();
+      feed->held.reset();
       continue;
     }
     // Caught up with the store: release what arrived live meanwhile, in order.
     bool gap = false;
-    for (const auto& frames : feed->held) {
+    static const std::vector<hub::FramesPtr> none;
+    for (const auto& frames : feed->held ? *feed->held : none) {
       if (frames->seq <= feed->last) continue;
       if (frames->seq != feed->last + 1) {
         gap = true;
@@ -169,7 +200,7 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint64_t generat
       if (!enqueue(frames->get(format_))) co_return;
     }
     if (gap && page->last_seq > feed->last) continue;  // the store has more now
-    feed->held.clear();
+    feed->held.reset();
     feed->catching_up = false;
     co_return;
   }
@@ -206,14 +237,25 @@ void Streamer::mark_closed() {
   closed_ = true;
   pending_.clear();
   pending_bytes_ = 0;
-  drained_.cancel();
+  wake_catch_up();
+}
+
+void Streamer::wake_catch_up() {
+  if (drained_) drained_->cancel();
+}
+
+void Streamer::release_idle() {
+  if (writing_ || !pending_.empty()) return;
+  // swap, not `= {}`: assigning an empty list keeps the capacity.
+  std::vector<hub::FramePtr>().swap(pending_);
+  std::vector<hub::FramePtr>().swap(inflight_);
 }
 
 void Streamer::write_done(bool ok) {
   writing_ = false;
   inflight_.clear();
   inflight_bytes_ = 0;
-  drained_.cancel();
+  wake_catch_up();
   if (!ok) {
     mark_closed();
     return;

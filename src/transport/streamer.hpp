@@ -16,7 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "http/metrics.hpp"
@@ -46,14 +46,18 @@ class Streamer : public hub::Subscriber,
   // from the new point).
   void follow(const std::string& room, chat::Seq after);
   void unfollow(const std::string& room);
-  // Receives the transient notices of a channel (a user's own, see user_channel.hpp):
-  // no log, no order to keep, nothing to catch up.
-  void listen(const std::string& channel);
+  // Receives the transient notices of the user's own channel (user_channel.hpp): no
+  // log, no order to keep, nothing to catch up.
+  void listen_user_channel();
   // Queues a frame for the next flush. Returns false if the queue passed its bound
   // and the session is being closed.
   bool enqueue(hub::FramePtr frame);
   // Session teardown: leaves the hub and presence; safe to call twice.
   void detach();
+  // Gives back the queues' memory when nothing is queued or being written; the
+  // sessions call it from their tick, so a connection that went idle keeps none
+  // while a busy one keeps its buffers between writes.
+  void release_idle();
 
   // Starts writing `batch` (non-empty unless wants_write() asked for the write);
   // must call write_done() when it completes, which may be before it returns.
@@ -70,7 +74,7 @@ class Streamer : public hub::Subscriber,
 
   // Stops all output: nothing more is queued or written (shutdown, errors).
   void mark_closed();
-  bool following(const std::string& room) const { return feeds_.contains(room); }
+  bool following(const std::string& room) const { return find_feed(room) != nullptr; }
   bool closed() const noexcept { return closed_; }
   bool writing() const noexcept { return writing_; }
   std::size_t queued_bytes() const noexcept { return pending_bytes_ + inflight_bytes_; }
@@ -81,18 +85,27 @@ class Streamer : public hub::Subscriber,
 
  private:
   struct Feed {
+    std::string room;
     chat::Seq last = 0;
+    std::uint32_t generation = 0;  // new on each follow: a stale catch-up stops
     bool catching_up = false;
     bool overflowed = false;
-    std::uint64_t generation = 0;  // bumped by follow/unfollow: stale catch-ups stop
-    std::vector<hub::FramesPtr> held;
+    // Live events held back while catching up; allocated only then.
+    std::unique_ptr<std::vector<hub::FramesPtr>> held;
   };
-  boost::asio::awaitable<void> catch_up(std::string room, std::uint64_t generation);
-  void start_catch_up(const std::string& room, Feed& feed);
+  boost::asio::awaitable<void> catch_up(std::string room, std::uint32_t generation);
+  void start_catch_up(Feed& feed);
+  static void hold(Feed& feed, const hub::FramesPtr& frames);
+  Feed* find_feed(std::string_view room);
+  const Feed* find_feed(std::string_view room) const;
+  bool is_user_channel(std::string_view room) const;
+  void wake_catch_up();
 
   hub::Format format_;
   http::Transport transport_;
-  std::unordered_map<std::string, Feed> feeds_;
+  // A plain vector: a session follows one room or a few, and an unordered_map with
+  // its buckets and nodes cost ~350 bytes a connection (heaptrack, idle WebSockets).
+  std::vector<Feed> feeds_;
   std::vector<hub::FramePtr> pending_;
   std::vector<hub::FramePtr> inflight_;
   std::size_t pending_bytes_ = 0;
@@ -100,7 +113,11 @@ class Streamer : public hub::Subscriber,
   bool writing_ = false;
   bool closed_ = false;
   bool attached_ = true;
-  boost::asio::steady_timer drained_;  // catch-up waits here while the queue is full
+  bool listening_ = false;  // to the user's channel
+  std::uint32_t generations_ = 0;
+  // Catch-up waits here while the queue is full; made on the first wait, as most
+  // sessions never wait (a timer is 120 bytes).
+  std::unique_ptr<boost::asio::steady_timer> drained_;
 };
 
 }  // namespace parley::transport

@@ -1,12 +1,14 @@
 #include "transport/ws_session.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
+#include <cerrno>
 #include <optional>
 #include <span>
 
@@ -15,9 +17,9 @@
 #include "transport/encode.hpp"
 #include "transport/event_json.hpp"
 #include "transport/json_input.hpp"
+#include "transport/polled_socket.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
-#include "transport/user_channel.hpp"
 #include "transport/ws/frame.hpp"
 
 namespace parley::transport {
@@ -41,26 +43,23 @@ std::span<char> read_scratch() {
   return buffer;
 }
 
-class WsSession final : public Streamer, public hub::Tickable {
+class WsSession final : public Streamer, public hub::Tickable, public PolledSocket {
  public:
   WsSession(ChatService& chat, hub::Shard& shard, tcp::socket socket, Identity who)
       : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::ws, std::move(who)),
+        PolledSocket(std::move(socket)),
         chat_(chat),
-        socket_(std::move(socket)),
         // Big enough for any message within the limit, with JSON escaping; a frame
         // past the message limit but under this gets error 413 and the connection
         // stays; past this the connection is closed with 1009.
         parser_(std::max<std::size_t>(64 * 1024, s_.options.limits.max_msg_bytes * 8)) {}
 
   void start(std::string accept_response, std::string early_bytes) {
-    boost::system::error_code ec;
-    socket_.non_blocking(true, ec);
-    if (!ec) socket_.native_non_blocking(true, ec);
-    if (ec) return finish();
+    if (!watch(shard_.context(), shared_from_this())) return finish();
     last_read_ = Clock::now();
     shard_.add_tickable(this);
-    control_ = std::move(accept_response);  // the 101 goes out before any frame
-    listen(user_channel(who_.user.id));
+    control().next = std::move(accept_response);  // the 101 goes out before any frame
+    listen_user_channel();
     request_write();
     rbuf_ = std::move(early_bytes);
     pump();
@@ -69,6 +68,10 @@ class WsSession final : public Streamer, public hub::Tickable {
   // hub::Tickable: keep-alive, the idle deadline, the token's expiry, and a closing
   // handshake that takes too long.
   void tick(Clock::time_point now) override {
+    if (!writing()) {
+      release_idle();
+      writer_.release();
+    }
     if (close_sent_) {
       if (now - close_started_ >= k_close_timeout) finish();
       return;
@@ -87,7 +90,7 @@ class WsSession final : public Streamer, public hub::Tickable {
       finish();
     } else if (silent >= limit / 2 && !ping_sent_) {
       ping_sent_ = true;
-      control_ += ws::control_frame(ws::Opcode::ping, "");
+      control().next += ws::control_frame(ws::Opcode::ping, "");
       request_write();
     }
   }
@@ -96,24 +99,18 @@ class WsSession final : public Streamer, public hub::Tickable {
   // --- Reading ---------------------------------------------------------------
 
   void arm_read() {
-    if (reading_ || finished_) return;
-    reading_ = true;
-    socket_.async_wait(tcp::socket::wait_read,
-                       [self = shared_from_this(), this](boost::system::error_code ec) {
-                         reading_ = false;
-                         if (ec) return finish();
-                         on_readable();
-                       });
+    if (finished_) return;
+    wait_read();
   }
 
-  void on_readable() {
+  void on_readable() override {
     auto scratch = read_scratch();
-    boost::system::error_code ec;
-    const std::size_t n = socket_.read_some(asio::buffer(scratch.data(), scratch.size()), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) return arm_read();
-    if (ec) {
-      if (ec != asio::error::eof && ec != asio::error::connection_reset) {
-        spdlog::debug("websocket {} ended: {}", who_.user.id, ec.message());
+    std::size_t n = 0;
+    const Read r = read_some(scratch, n);
+    if (r == Read::would_block) return arm_read();
+    if (r != Read::data) {
+      if (r == Read::error && errno != ECONNRESET) {
+        spdlog::debug("websocket {} ended: errno {}", who_.user.id, errno);
       }
       return finish();
     }
@@ -162,7 +159,9 @@ class WsSession final : public Streamer, public hub::Tickable {
     pumping_ = false;
     if (finished_) return;
     rbuf_.erase(0, pos);
-    if (rbuf_.empty()) rbuf_ = std::string();  // an idle connection keeps no buffer
+    // An idle connection keeps no buffer. (Not `rbuf_ = std::string()`: libstdc++
+    // copies a short string into the existing buffer and keeps its memory.)
+    if (rbuf_.empty()) std::string().swap(rbuf_);
     if (!held_ || close_sent_) arm_read();
   }
 
@@ -170,7 +169,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     switch (frame.opcode) {
       case ws::Opcode::ping:
         if (!close_sent_) {
-          control_ += ws::control_frame(ws::Opcode::pong, frame.payload);
+          control().next += ws::control_frame(ws::Opcode::pong, frame.payload);
           request_write();
         }
         return;
@@ -189,7 +188,7 @@ class WsSession final : public Streamer, public hub::Tickable {
       closing_input_done_ = true;
       return;
     }
-    held_ = parse_json_object(frame.payload);
+    held_ = std::make_unique<chat::Result<json::object>>(parse_json_object(frame.payload));
   }
 
   void on_close_frame(std::string_view payload) {
@@ -223,16 +222,29 @@ class WsSession final : public Streamer, public hub::Tickable {
 
   // --- Writing ---------------------------------------------------------------
 
+  // Control frames (the 101, pings, pongs, the close) are rare: their buffers live
+  // apart and only while some are queued or being written (saves 56 bytes).
+  struct Control {
+    std::string next;  // for the next write
+    std::string out;   // being written
+  };
+
   // Control frames (the 101, pongs, pings) go out with the next write.
   void request_write() {
     if (!closed() && !writing()) shard_.mark_dirty(this);
   }
-  bool wants_write() const override { return !control_.empty(); }
+  bool wants_write() const override { return control_ && !control_->next.empty(); }
+  Control& control() {
+    if (!control_) control_ = std::make_unique<Control>();
+    return *control_;
+  }
 
   void write_batch(const std::vector<hub::FramePtr>& batch) override {
     static constexpr char newline = '\n';
-    control_out_.swap(control_);
-    writer_.add(control_out_);
+    if (control_) {
+      control_->out.swap(control_->next);
+      writer_.add(control_->out);
+    }
     if (!batch.empty()) {
       std::size_t bytes = batch.size() - 1;
       for (const auto& f : batch) bytes += f->size();
@@ -246,19 +258,28 @@ class WsSession final : public Streamer, public hub::Tickable {
   }
 
   void continue_write() {
-    writer_.send_all(socket_, shared_from_this(), [this](bool ok) { written(ok); });
+    switch (writer_.send(fd())) {
+      case SocketWriter::Status::done:
+        return written(true);
+      case SocketWriter::Status::failed:
+        return written(false);
+      case SocketWriter::Status::pending:
+        return wait_write();  // on_writable() goes on
+    }
   }
+  void on_writable() override { continue_write(); }
 
   void written(bool ok) {
     writer_.reset();
-    control_out_.clear();
-    if (control_out_.capacity() > 256) control_out_.shrink_to_fit();
+    // Control frames are rare (the 101, pings, pongs): an idle connection keeps no
+    // buffer for them (the 101 answer's alone was ~250 bytes a connection).
+    if (control_) control_->out.clear();
+    if (control_ && control_->next.empty()) control_.reset();
     if (writing_close_) {
       writing_close_ = false;
       if (!ok || peer_closed_) return finish();
       // Ours was first: stop sending and wait (bounded by tick()) for the answer.
-      boost::system::error_code ignored;
-      socket_.shutdown(tcp::socket::shutdown_send, ignored);
+      shutdown(SHUT_WR);
       return;
     }
     write_done(ok);
@@ -266,7 +287,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     if (close_pending_) {
       close_pending_ = false;
       write_close_frame();
-    } else if (!control_.empty()) {
+    } else if (wants_write()) {
       request_write();
     }
   }
@@ -278,7 +299,7 @@ class WsSession final : public Streamer, public hub::Tickable {
     close_started_ = Clock::now();
     mark_closed();
     held_.reset();
-    control_ = ws::close_frame(code, reason);
+    control().next = ws::close_frame(code, reason);
     if (writing()) {
       close_pending_ = true;
     } else {
@@ -288,16 +309,15 @@ class WsSession final : public Streamer, public hub::Tickable {
 
   void write_close_frame() {
     writing_close_ = true;
-    control_out_.swap(control_);
-    writer_.add(control_out_);
+    control().out.swap(control().next);
+    writer_.add(control_->out);
     continue_write();
   }
 
   void abort() override {
     // Not finish() here: this can run inside the shard's delivery loop, which must
     // not see its tables change. The socket goes now; the rest right after.
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    shutdown(SHUT_RDWR);
     asio::post(shard_.context(), [self = shared_from_this(), this] { finish(); });
   }
 
@@ -316,10 +336,9 @@ class WsSession final : public Streamer, public hub::Tickable {
     // Closing the connection that asked for a match takes the user out of the queue.
     if (in_match_queue_) chat_.leave_match(who_.user.id);
     s_.metrics.connection_closed(http::Transport::ws);
-    boost::system::error_code ignored;
-    socket_.close(ignored);  // pending waits end with operation_aborted
+    close();  // pending waits are dropped; the poller lets this session go
     parser_.release();
-    rbuf_ = std::string();
+    std::string().swap(rbuf_);
   }
 
   // --- Frames ----------------------------------------------------------------
@@ -536,12 +555,11 @@ class WsSession final : public Streamer, public hub::Tickable {
   }
 
   ChatService& chat_;
-  tcp::socket socket_;
   ws::FrameParser parser_;
   std::string rbuf_;  // received, not yet handled: a partial frame, or frames held back
-  std::optional<chat::Result<json::object>> held_;  // the next frame, waiting its turn
-  std::string control_;                             // control frames for the next write
-  std::string control_out_;                         // ... and those being written
+  // The next frame, waiting its turn; on the heap, as it rarely waits (saves 48 bytes).
+  std::unique_ptr<chat::Result<json::object>> held_;
+  std::unique_ptr<Control> control_;
   SocketWriter writer_;
   std::array<char, 10> header_{};
   std::vector<std::pair<std::uint64_t, hub::FramePtr>> early_answers_;
@@ -552,7 +570,6 @@ class WsSession final : public Streamer, public hub::Tickable {
   int sends_ = 0;          // `send` frames being stored
   bool seq_busy_ = false;  // a frame that runs alone is running
   bool pumping_ = false;
-  bool reading_ = false;
   bool ping_sent_ = false;
   bool close_sent_ = false;  // our close frame is queued or sent
   bool close_pending_ = false;

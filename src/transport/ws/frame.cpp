@@ -21,14 +21,14 @@ void unmask(char* p, std::size_t n, const char* key) {
 }  // namespace
 
 void FrameParser::release() {
-  fragments_ = std::string();
+  fragments_.reset();
   fragmented_ = false;
 }
 
 FrameParser::Status FrameParser::next(std::span<char> data, std::size_t& used, Frame& out) {
   used = 0;
   // The last call may have returned the reassembled message; it has been read.
-  if (!fragmented_ && !fragments_.empty()) fragments_.clear();
+  if (!fragmented_ && fragments_) fragments_.reset();
   while (true) {
     auto rest = data.subspan(used);
     if (rest.size() < 2) return Status::need_more;
@@ -60,7 +60,7 @@ FrameParser::Status FrameParser::next(std::span<char> data, std::size_t& used, F
       if (!fin || len > 125) return failed(close_code::protocol_error);
     } else {
       // Refuse an over-size message from its header, before buffering any of it.
-      const std::uint64_t so_far = fragmented_ ? fragments_.size() : 0;
+      const std::uint64_t so_far = fragmented_ ? fragments_->size() : 0;
       if (len > max_ || so_far + len > max_) return failed(close_code::too_big);
       if (op == static_cast<std::uint8_t>(Opcode::continuation) && !fragmented_) {
         return failed(close_code::protocol_error);
@@ -79,10 +79,10 @@ FrameParser::Status FrameParser::next(std::span<char> data, std::size_t& used, F
       return Status::frame;
     }
     if (op == static_cast<std::uint8_t>(Opcode::continuation)) {
-      fragments_.append(bytes);
+      fragments_->append(bytes);
       if (!fin) continue;
       fragmented_ = false;
-      out = {fragment_opcode_, fragments_};
+      out = {fragment_opcode_, *fragments_};
       return Status::frame;
     }
     if (fin) {
@@ -91,7 +91,7 @@ FrameParser::Status FrameParser::next(std::span<char> data, std::size_t& used, F
     }
     fragmented_ = true;
     fragment_opcode_ = static_cast<Opcode>(op);
-    fragments_.assign(bytes);
+    fragments_ = std::make_unique<std::string>(bytes);
   }
 }
 

@@ -8,7 +8,7 @@ set -euo pipefail
 need=(g++ cmake ninja-build ccache pkg-config git
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libssl-dev libcurl4-openssl-dev
-      libgumbo-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+      libgumbo-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev
       libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev)
 # npm: the build fetches the web app's front-end packages (src/web/package-lock.json).
 # A machine may carry its own Node.js (not Debian's); use it if it is there.

@@ -1,10 +1,15 @@
 #pragma once
 // One event, encoded once per wire format (DESIGN.md "encode once, write many").
-// Immutable after construction and shared by every subscriber that sends it, on
-// every shard, so it is safe to read from any thread.
+// Shared by every subscriber that sends it, on every shard, so it is safe to read
+// from any thread. A stored event's formats are encoded lazily, each on first use
+// by whichever thread asks first: an event nobody subscribes to (or no SSE-HTML
+// page) costs no encoding at all, and the store's writer thread, which publishes,
+// does none (docs/PERFORMANCE.md, Findings 4).
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace parley::hub {
@@ -18,12 +23,26 @@ enum class Format : std::uint8_t {
   count
 };
 
+inline constexpr std::size_t k_formats = static_cast<std::size_t>(Format::count);
+
 struct Frames {
   std::string room;
   std::int64_t seq = 0;  // 0 for transient events (typing, read, presence): no ordering
-  std::array<FramePtr, static_cast<std::size_t>(Format::count)> by_format;
+  // Either every format given up front (transient events)...
+  std::array<FramePtr, k_formats> by_format;
+  // ...or, when set, made on demand: called at most once per format, on any thread.
+  std::function<FramePtr(Format)> encode;
 
-  const FramePtr& get(Format f) const noexcept { return by_format[static_cast<std::size_t>(f)]; }
+  const FramePtr& get(Format f) const {
+    const auto i = static_cast<std::size_t>(f);
+    if (!encode) return by_format[i];
+    std::call_once(once_[i], [&] { lazy_[i] = encode(f); });
+    return lazy_[i];
+  }
+
+ private:
+  mutable std::array<std::once_flag, k_formats> once_;
+  mutable std::array<FramePtr, k_formats> lazy_;
 };
 
 using FramesPtr = std::shared_ptr<const Frames>;

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "text/plain_paragraph.hpp"
+
 namespace parley::text {
 
 namespace {
@@ -182,6 +184,12 @@ std::string add_link_attributes(std::string_view html) {
 }  // namespace
 
 std::string render_markdown(std::string_view text) {
+  if (text.empty()) return {};
+  if (auto plain = render_plain_paragraph(text)) return std::move(*plain);
+  return render_markdown_cmark(text);
+}
+
+std::string render_markdown_cmark(std::string_view text) {
   if (text.empty()) return {};
   const Extensions& exts = extensions();
 

@@ -21,4 +21,8 @@ namespace parley::text {
 // U+FFFD rather than rejected: callers validate input before storing it.
 std::string render_markdown(std::string_view text);
 
+// The same, always through cmark-gfm: render_markdown takes a shortcut for plain
+// one-line text (plain_paragraph.hpp), and the tests compare the two.
+std::string render_markdown_cmark(std::string_view text);
+
 }  // namespace parley::text

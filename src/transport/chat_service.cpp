@@ -17,8 +17,8 @@ namespace parley::transport {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-void ChatService::publish(const chat::Event& e) {
-  s_.hub.publish(encode_event(e, s_.render_html));
+void ChatService::publish(chat::Event e) {
+  s_.hub.publish(encode_event(std::move(e), s_.render_html));
   s_.metrics.events_stored();
 }
 
@@ -34,7 +34,7 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append_with(St
           std::optional<chat::Event> to_publish;
           if (r && r->event && !r->duplicate) to_publish = *r->event;
           resume(std::move(r));
-          if (to_publish) publish(*to_publish);
+          if (to_publish) publish(std::move(*to_publish));
         }));
       },
       asio::use_awaitable, std::forward<Start>(start));

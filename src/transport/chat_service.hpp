@@ -95,7 +95,7 @@ class ChatService {
   // receives the store callback.
   template <class Start>
   boost::asio::awaitable<chat::Result<Appended>> append_with(Start&& start);
-  void publish(const chat::Event& e);
+  void publish(chat::Event e);
 
   // After a message in a direct room: tells the other member's connections.
   boost::asio::awaitable<void> notify_direct(const chat::Event& e);

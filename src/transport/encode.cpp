@@ -1,6 +1,7 @@
 #include "transport/encode.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <mutex>
 
 #include "transport/event_json.hpp"
 
@@ -36,34 +37,63 @@ std::string sse_event(std::string_view id, std::string_view event, std::string_v
   return out;
 }
 
-hub::FramesPtr encode_event(const chat::Event& e, const HtmlRenderer& render_html) {
+namespace {
+
+// What a stored event's formats are made from, kept by its Frames until the last
+// subscriber is done with them. The JSON data is shared by the WebSocket and SSE-JSON
+// forms, so it is serialised at most once too.
+struct LazyEvent {
+  chat::Event e;
+  HtmlRenderer render_html;
+  std::once_flag data_once;
+  std::string data_text;
+
+  const std::string& data() {
+    std::call_once(data_once, [this] { data_text = json::serialize(event_json(e)); });
+    return data_text;
+  }
+
+  hub::FramePtr make(hub::Format f) {
+    const std::string id = std::to_string(e.seq);
+    const auto kind = chat::to_string(e.kind);
+    switch (f) {
+      case hub::Format::ws: {
+        const std::string& d = data();
+        std::string ws;
+        ws.reserve(d.size() + e.room.size() + 64);
+        ws += R"({"type":"event","room":)";
+        ws += json::serialize(json::string(e.room));
+        ws += R"(,"kind":")";
+        ws += kind;
+        ws += R"(","seq":)";
+        ws += id;
+        ws += R"(,"data":)";
+        ws += d;
+        ws += '}';
+        return hub::make_frame(std::move(ws));
+      }
+      case hub::Format::sse_json:
+        return hub::make_frame(sse_event(id, kind, data()));
+      case hub::Format::sse_html:
+        if (!render_html) return nullptr;
+        return hub::make_frame(sse_event(id, kind, render_html(e)));
+      case hub::Format::count:
+        break;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+hub::FramesPtr encode_event(chat::Event e, HtmlRenderer render_html) {
   auto frames = std::make_shared<hub::Frames>();
   frames->room = e.room;
   frames->seq = e.seq;
-  json::object data = event_json(e);
-  std::string data_text = json::serialize(data);
-  std::string id = std::to_string(e.seq);
-  auto kind = chat::to_string(e.kind);
-
-  std::string ws;
-  ws.reserve(data_text.size() + e.room.size() + 64);
-  ws += R"({"type":"event","room":)";
-  ws += json::serialize(json::string(e.room));
-  ws += R"(,"kind":")";
-  ws += kind;
-  ws += R"(","seq":)";
-  ws += id;
-  ws += R"(,"data":)";
-  ws += data_text;
-  ws += '}';
-
-  frames->by_format[static_cast<std::size_t>(hub::Format::ws)] = hub::make_frame(std::move(ws));
-  frames->by_format[static_cast<std::size_t>(hub::Format::sse_json)] =
-      hub::make_frame(sse_event(id, kind, data_text));
-  if (render_html) {
-    frames->by_format[static_cast<std::size_t>(hub::Format::sse_html)] =
-        hub::make_frame(sse_event(id, kind, render_html(e)));
-  }
+  auto lazy = std::make_shared<LazyEvent>();
+  lazy->e = std::move(e);
+  lazy->render_html = std::move(render_html);
+  frames->encode = [lazy = std::move(lazy)](hub::Format f) { return lazy->make(f); };
   return frames;
 }
 

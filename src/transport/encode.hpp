@@ -14,7 +14,8 @@ using HtmlRenderer = std::function<std::string(const chat::Event&)>;
 
 // A stored event in every format: WebSocket `{type:"event",...}`, SSE-JSON with
 // `id:`, and, when a renderer is given, SSE-HTML with one `data:` line per HTML line.
-hub::FramesPtr encode_event(const chat::Event& e, const HtmlRenderer& render_html);
+// Each format is encoded on its first use (hub::Frames::get), not here.
+hub::FramesPtr encode_event(chat::Event e, HtmlRenderer render_html);
 
 // A transient event (no seq, no `id:`): `payload` is its JSON object, `name` its
 // type/SSE event name. The WebSocket form is the payload itself (it carries `type`);

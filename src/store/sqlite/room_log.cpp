@@ -47,14 +47,6 @@ chat::Result<AppendResult> done(chat::Event event, chat::Room room) {
 chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat::Limits& limits) {
   auto room = room_for_writing(db, m.room, m.author.id);
   if (!room) return std::unexpected(room.error());
-  if (!m.client_id.empty()) {
-    // "client_id <> ''" lets SQLite use the partial unique index.
-    Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
-                       " FROM events WHERE room_id = ?1 AND author_id = ?2 AND client_id = ?3 "
-                       "AND client_id <> ''",
-                       m.room, m.author.id, m.client_id);
-    if (q.next()) return AppendResult{read_event(q), true, std::move(*room)};
-  }
   chat::Event e;
   e.kind = chat::EventKind::message;
   e.author = m.author;
@@ -62,7 +54,21 @@ chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat
   e.html = m.html;
   e.attachments = m.attachments;
   e.client_id = m.client_id;
-  append_event(db, *room, e, limits);
+  try {
+    append_event(db, *room, e, limits);
+  } catch (const Error& error) {
+    // A repeated client_id: the unique index events_by_client_id refused the row and
+    // SQLite undid only this statement. Inserting first and looking up only then
+    // saves every other send a lookup of that index.
+    if (m.client_id.empty() || error.code() != SQLITE_CONSTRAINT_UNIQUE) throw;
+    // "client_id <> ''" lets SQLite use the partial unique index.
+    Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
+                       " FROM events WHERE room_id = ?1 AND author_id = ?2 AND client_id = ?3 "
+                       "AND client_id <> ''",
+                       m.room, m.author.id, m.client_id);
+    if (!q.next()) throw;
+    return AppendResult{read_event(q), true, std::move(*room)};
+  }
   // Your own message is never unread to you.
   set_member_read_seq(db, e.room, m.author.id, e.seq);
   return done(std::move(e), std::move(*room));

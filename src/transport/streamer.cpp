@@ -56,11 +56,6 @@ const Streamer::Feed* Streamer::find_feed(std::string_view room) const {
   return const_cast<Streamer*>(this)->find_feed(room);
 }
 
-bool Streamer::is_user_channel(std::string_view room) const {
-  const std::string_view id = who_.user.id;
-  return room.size() == id.size() + 1 && room.front() == '@' && room.substr(1) == id;
-}
-
 void Streamer::follow(const std::string& room, chat::Seq after) {
   Feed* feed = find_feed(room);
   if (!feed) {
@@ -91,7 +86,7 @@ void Streamer::unfollow(const std::string& room) {
 void Streamer::deliver(const hub::FramesPtr& frames) {
   if (closed_) return;
   Feed* found = nullptr;
-  if (!(listening_ && is_user_channel(frames->room))) {
+  if (!(listening_ && is_user_channel(frames->room, who_.user.id))) {
     found = find_feed(frames->room);
     if (!found) return;
   }

@@ -98,7 +98,6 @@ class Streamer : public hub::Subscriber,
   static void hold(Feed& feed, const hub::FramesPtr& frames);
   Feed* find_feed(std::string_view room);
   const Feed* find_feed(std::string_view room) const;
-  bool is_user_channel(std::string_view room) const;
   void wake_catch_up();
 
   hub::Format format_;

@@ -11,10 +11,19 @@
 
 namespace parley::transport {
 
+inline constexpr char k_user_channel_prefix = '@';
+
 inline std::string user_channel(std::string_view user_id) {
-  std::string ch = "@";
+  std::string ch(1, k_user_channel_prefix);
   ch += user_id;
   return ch;
+}
+
+// Whether `channel` is user_channel(user_id), without building the name: asked for
+// every delivery a session receives.
+inline bool is_user_channel(std::string_view channel, std::string_view user_id) {
+  return channel.size() == user_id.size() + 1 && channel.front() == k_user_channel_prefix &&
+         channel.substr(1) == user_id;
 }
 
 // Publishes a transient notice to the user's connections: `payload` is one JSON

@@ -1,5 +1,5 @@
 // The app's pages: GET / (the newest room), GET /rooms/{id} (a room: sidebar, last
-// messages, members, composer, live over /rooms/{id}/events), GET /dm/{user_id};
+// messages, members, composer, live over /rooms/{id}/events), GET and POST /dm/{user_id};
 // and the fragments the room page loads: older messages and the member list.
 #include <boost/beast/http/field.hpp>
 #include <charconv>
@@ -20,6 +20,9 @@ namespace rest = transport::rest;
 using transport::store_call;
 
 namespace {
+
+// Messages already read shown above the first unread one, when a room opens there.
+constexpr int k_read_context = 10;
 
 // A page of the log with what happened to its messages since, rendered for the list.
 asio::awaitable<chat::Result<std::pair<store::HistoryPage, std::string>>> log_page(
@@ -115,7 +118,18 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
   auto members = co_await store_call<std::vector<chat::Member>>(
       [&](auto cb) { s.store.list_members(room->id, cb); });
   if (!members) co_return error_text(c.req, members.error());
-  auto log = co_await latest_log(web, room->id);
+  // A member with unread messages opens the room where they start; anyone else on
+  // the newest page.
+  const chat::RoomSummary* mine = nullptr;
+  for (const auto& r : *rooms) {
+    if (r.room.id == room->id) mine = &r;
+  }
+  chat::Result<RoomLog> log;
+  if (mine != nullptr && mine->unread > 0) {
+    log = co_await unread_log(web, room->id, mine->read_seq);
+  } else {
+    log = co_await latest_log(web, room->id);
+  }
   if (!log) co_return error_text(c.req, log.error());
 
   bool member = false;
@@ -150,6 +164,39 @@ asio::awaitable<chat::Result<RoomLog>> latest_log(const Web& web, const chat::Ro
   auto log = co_await log_page(web, q);
   if (!log) co_return std::unexpected(log.error());
   co_return RoomLog{std::move(log->first), std::move(log->second)};
+}
+
+asio::awaitable<chat::Result<RoomLog>> unread_log(const Web& web, const chat::RoomId& room,
+                                                  chat::Seq read_seq) {
+  // Up to the marker: a little of what was read, for context; scrollback has the rest.
+  const store::HistoryQuery seen_q{room, read_seq + 1, std::nullopt, k_read_context};
+  auto seen = co_await log_page(web, seen_q);
+  if (!seen) co_return std::unexpected(seen.error());
+  // After it: the first page of what was not.
+  const store::HistoryQuery unseen_q{room, std::nullopt, read_seq,
+                                     web.s.options.limits.history_default};
+  auto unseen = co_await log_page(web, unseen_q);
+  if (!unseen) co_return std::unexpected(unseen.error());
+  auto& [before, before_html] = *seen;
+  auto& [after, after_html] = *unseen;
+
+  RoomLog out;
+  out.history.has_more = before.has_more;  // older than the window: scrollback
+  out.history.earliest_seq = before.earliest_seq;
+  // The window ends where the page's stream starts: when unread messages go on past
+  // this page, the stream's catch-up appends them, and live events follow, with no
+  // gap between the two and nothing twice (the stream sends only seqs after `since`).
+  out.history.last_seq =
+      after.has_more && !after.events.empty() ? after.events.back().seq : after.last_seq;
+  out.history.events = std::move(before.events);
+  out.history.events.insert(out.history.events.end(), std::make_move_iterator(after.events.begin()),
+                            std::make_move_iterator(after.events.end()));
+  out.html = std::move(before_html);
+  if (!after_html.empty()) {
+    out.html += "<div id=\"unread-divider\" role=\"separator\"><span>New messages</span></div>";
+  }
+  out.html += after_html;
+  co_return out;
 }
 
 void append_room_main(std::string& body, const Web& web, const chat::Room& room,
@@ -298,8 +345,48 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    co_return html_response(c.req, std::move(out));
                  }});
 
-  // The direct room with a user, created on the first visit from either side.
+  // The direct room with a user. GET only looks: it opens the room the two already
+  // share, or offers to start one, so that a link from another site or a prefetch
+  // cannot add a room to anyone's list. Starting it is a POST (which the HTTP layer
+  // refuses from another origin, like every cookie-authenticated post).
   out.push_back({bh::verb::get, "/dm/{user_id}", rest::Access::page,
+                 [web](rest::Context& c) -> asio::awaitable<rest::Response> {
+                   auto& s = web->s;
+                   const chat::UserRef& me = c.who->user;
+                   const std::string other_id = c.params["user_id"];
+                   if (other_id == me.id || !chat::is_valid_id(other_id)) {
+                     co_return not_found_page(*web, c.req, me);
+                   }
+                   auto other = co_await store_call<chat::User>(
+                       [&](auto cb) { s.store.get_user(other_id, cb); });
+                   if (!other) co_return not_found_page(*web, c.req, me);
+                   auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
+                       [&](auto cb) { s.store.list_rooms(me.id, cb); });
+                   if (!rooms) co_return error_text(c.req, rooms.error());
+                   // The viewer's direct rooms are few: look for the one the other is in.
+                   for (const auto& r : *rooms) {
+                     if (r.room.kind != chat::RoomKind::direct) continue;
+                     auto members = co_await store_call<std::vector<chat::Member>>(
+                         [&](auto cb) { s.store.list_members(r.room.id, cb); });
+                     if (!members) co_return error_text(c.req, members.error());
+                     for (const auto& m : *members) {
+                       if (m.user.id == other_id) co_return see_other(c.req, "/rooms/" + r.room.id);
+                     }
+                   }
+                   std::string body = "<main class=\"notice\"><h1>";
+                   escaped(body, "Message " + other->name);
+                   body += "</h1><p>You have no conversation with <strong>";
+                   escaped(body, other->name);
+                   body += "</strong> yet.</p><form id=\"start-dm\" method=\"post\"";
+                   attr(body, "action", "/dm/" + other_id);
+                   body +=
+                       "><button type=\"submit\" class=\"primary\">Start conversation</button>"
+                       "</form><p><a href=\"/\">Back to your rooms</a></p></main>";
+                   co_return html_response(c.req, page(*web, "Message " + other->name, &me, body));
+                 }});
+
+  // Starts (or reopens) the direct room with a user, from either side.
+  out.push_back({bh::verb::post, "/dm/{user_id}", rest::Access::page,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    auto& s = web->s;
                    const std::string other_id = c.params["user_id"];

@@ -20,6 +20,11 @@ struct RoomLog {
   std::string html;
 };
 boost::asio::awaitable<chat::Result<RoomLog>> latest_log(const Web& web, const chat::RoomId& room);
+// The log around a member's read marker: a few messages up to `read_seq`, then
+// div#unread-divider and the first page after it. history.last_seq is the window's
+// last seq (where the page's stream starts), not necessarily the room's.
+boost::asio::awaitable<chat::Result<RoomLog>> unread_log(const Web& web, const chat::RoomId& room,
+                                                         chat::Seq read_seq);
 
 // main#room for `me`; `members` are the room's (the viewer's read marker, and in a
 // two-person room the peer's for "Seen").

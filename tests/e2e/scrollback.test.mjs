@@ -2,7 +2,7 @@
 // older ones until all 120 are shown, each once, in order.
 import assert from 'node:assert/strict';
 import {
-  api, apiGuest, assertExactly, createRoom, inViewport, messages, openRoom, suite, unique, until, WAIT_MS,
+  api, apiFetch, apiGuest, assertExactly, createRoom, inViewport, messages, openRoom, suite, unique, until, WAIT_MS,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -15,11 +15,17 @@ s.test('scrollback_to_the_top_shows_all_120_messages_once', async (t) => {
 
   // Someone else wrote the history, through the API.
   const writer = await apiGuest(t.url, 'writer');
+  let lastSeq = 0;
   for (let i = 1; i <= N; i++) {
     const res = await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text: label(i) } });
     assert.equal(res.status, 201, `post ${label(i)}: ${res.text}`);
+    lastSeq = res.body.data.seq;
   }
   const expected = Array.from({ length: N }, (_, i) => label(i + 1));
+  // The reader has read them all (elsewhere): the room opens on the newest, not at
+  // the first unread message (first_unread.test.mjs).
+  const read = await apiFetch(reader.page, 'POST', `/api/rooms/${roomId}/read`, { seq: lastSeq });
+  assert.equal(read.status, 204, `mark read: ${JSON.stringify(read)}`);
 
   await openRoom(reader.page, t.url, roomId);
   const page = reader.page;

@@ -88,7 +88,7 @@
             Number(el.dataset.time) - Number(prev.dataset.time) < GROUP_MS;
           el.classList.toggle('grouped', grouped);
           prev = el;
-        } else if (el.matches('p.system')) {
+        } else if (el.matches('p.system, #unread-divider')) {
           prev = null;
         }
       }
@@ -101,6 +101,14 @@
     toBottom: function () {
       var list = parley.messages();
       if (list) list.scrollTop = list.scrollHeight;
+    },
+    // Where a room opens: the first unread message with a little of what was read
+    // above it (#unread-divider, when the page rendered one), else the newest.
+    toStart: function () {
+      var list = parley.messages();
+      var divider = document.getElementById('unread-divider');
+      if (!list || !divider) { parley.toBottom(); return; }
+      list.scrollTop += divider.getBoundingClientRect().top - list.getBoundingClientRect().top - 48;
     },
 
     // In a direct room: "Seen" under the newest own message the peer has read.

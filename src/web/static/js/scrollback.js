@@ -1,7 +1,8 @@
 // Infinite scrollback: #scrollback-sentinel at the top of the list loads the page
 // before it when it comes into view (htmx, hx-trigger="intersect once") and is
 // replaced by those messages and, while more exist, a new sentinel. The view stays
-// where the reader was. The list opens scrolled to the newest message.
+// where the reader was. The list opens scrolled to the newest message, or to the
+// first unread one (P.toStart).
 (function () {
   'use strict';
   var P = window.parley;
@@ -30,6 +31,6 @@
   list.addEventListener('htmx:afterSwap', restore);
   list.addEventListener('htmx:afterSettle', restore);
 
-  document.addEventListener('DOMContentLoaded', function () { P.toBottom(); });
-  window.addEventListener('load', function () { P.toBottom(); });
+  document.addEventListener('DOMContentLoaded', function () { P.toStart(); });
+  window.addEventListener('load', function () { P.toStart(); });
 })();

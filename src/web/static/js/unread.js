@@ -67,17 +67,33 @@
     icon.type = n > 0 ? 'image/png' : 'image/svg+xml';
   }
 
-  // Viewing the room reads it: the marker moves to the last seq shown.
+  // How far the reader has seen: the last seq on the page once the end of the list is
+  // in view, else the seq of the last item wholly in view (a room that opens at its
+  // first unread message is read as it is scrolled, not at once).
+  function seenSeq() {
+    var list = P.messages();
+    if (!list) return lastSeq();
+    var items = list.querySelectorAll('[data-seq]');
+    var bottom = Math.min(list.getBoundingClientRect().bottom, window.innerHeight) + 1;
+    var end = list.lastElementChild;
+    if (!end || end.getBoundingClientRect().bottom <= bottom) return lastSeq();
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (items[i].getBoundingClientRect().bottom <= bottom) return Number(items[i].dataset.seq);
+    }
+    return 0;
+  }
+
+  // Viewing the room reads it: the marker moves to the last seq seen.
   function markRead() {
     if (!member() || document.hidden || marking) return;
-    var seq = lastSeq();
+    var seq = seenSeq();
     if (seq <= readSeq()) { paintTitle(); return; }
     room.dataset.readSeq = String(seq);
     paintTitle();
     marking = setTimeout(function () {
       marking = null;
       P.post('/rooms/' + current + '/read', { seq: String(seq) }).catch(function () {});
-      if (lastSeq() > seq) markRead();
+      if (seenSeq() > seq) markRead();
     }, 300);
   }
 
@@ -86,7 +102,7 @@
   }
   // The marker moved to `seq`: what is at or before it is read. A marker that stops
   // short of the snapshot's end keeps the snapshot's count (it cannot be split by
-  // seq); markers move to the last seq shown, so that is rare and errs high.
+  // seq); it errs high until the reader has scrolled to the end.
   function markTo(s, seq) {
     s.read = Math.max(s.read, seq);
     s.seqs.forEach(function (q) { if (q <= s.read) s.seqs.delete(q); });
@@ -195,6 +211,7 @@
   document.addEventListener('parley:unread', paintTitle);
   document.addEventListener('visibilitychange', function () { markRead(); paintTitle(); });
   window.addEventListener('focus', markRead);
+  P.messages()?.addEventListener('scroll', markRead, { passive: true });
   document.addEventListener('DOMContentLoaded', function () {
     markRead();
     paintTitle();

@@ -98,6 +98,50 @@ test('a page post from another origin is refused', async () => {
   assert.equal(res.status, 403);
 });
 
+test('GET /dm/{user_id} creates nothing; the POST from the page starts the room, once', async () => {
+  const alice = await browserGuest('DmAlice');
+  const bob = await browserGuest('DmBob');
+  const me = async (cookie) => JSON.parse((await httpRequest(`${srv.url}/api/me`, { headers: { cookie } })).text).data;
+  const directs = async (cookie) => {
+    const res = await httpRequest(`${srv.url}/api/rooms`, { headers: { cookie } });
+    assert.equal(res.status, 200, `GET /api/rooms: ${res.text}`);
+    return JSON.parse(res.text).data.filter((r) => r.kind === 'direct').map((r) => r.id);
+  };
+  const [a, b] = [await me(alice), await me(bob)];
+
+  // A link (or a prefetch) only shows the offer: a form that posts back here.
+  const offer = await httpRequest(`${srv.url}/dm/${b.id}`, { headers: { cookie: alice } });
+  assert.equal(offer.status, 200, `GET /dm: ${offer.status}`);
+  assert.match(offer.text, /<form id="start-dm" method="post" action="\/dm\/[^"]+"/);
+  assert.ok(offer.text.includes(`action="/dm/${b.id}"`), 'the form posts to /dm/{user_id}');
+  assert.deepEqual(await directs(alice), [], 'GET made no room for the viewer');
+  assert.deepEqual(await directs(bob), [], 'nor for the other one');
+
+  // A post from another site is refused like every cookie-authenticated post.
+  const forged = await pagePost(`/dm/${b.id}`, alice, {}, { origin: 'http://evil.example' });
+  assert.equal(forged.status, 403);
+  assert.deepEqual(await directs(bob), [], 'a forged post made no room');
+
+  // The page's own post starts it, and either side's link opens it from then on.
+  const started = await pagePost(`/dm/${b.id}`, alice, {});
+  assert.equal(started.status, 303, `POST /dm: ${started.status} ${started.text}`);
+  const room = String(started.headers.location).replace(/^\/rooms\//, '');
+  assert.deepEqual(await directs(alice), [room]);
+  assert.deepEqual(await directs(bob), [room]);
+  const again = await pagePost(`/dm/${b.id}`, alice, {});
+  assert.equal(again.headers.location, `/rooms/${room}`, 'a second post opens the same room');
+  for (const [cookie, other] of [[alice, b.id], [bob, a.id]]) {
+    const open = await httpRequest(`${srv.url}/dm/${other}`, { headers: { cookie } });
+    assert.equal(open.status, 303);
+    assert.equal(open.headers.location, `/rooms/${room}`);
+  }
+
+  // No conversation with oneself, nor with nobody.
+  assert.equal((await httpRequest(`${srv.url}/dm/${a.id}`, { headers: { cookie: alice } })).status, 404);
+  assert.equal((await httpRequest(`${srv.url}/dm/nobody123`, { headers: { cookie: alice } })).status, 404);
+  assert.equal((await pagePost(`/dm/${a.id}`, alice, {})).status, 404);
+});
+
 test('an invite link lets one person into a private room, once', async () => {
   const owner = await browserGuest('Owner');
   const created = await pagePost('/rooms', owner, { name: unique('secret'), visibility: 'private' });

@@ -57,6 +57,7 @@ s.test('room_opens_at_the_first_unread_message_and_reads_as_scrolled', async (t)
   const firstNew = page.locator('#messages article.msg').filter({ hasText: label('new', 1) });
   await until('the divider and the first unread message to be in view',
     async () => (await inViewport(page, divider)) && (await inViewport(page, firstNew)));
+  await t.screenshot(page, 'opened');
   // The divider sits right before the first unread message.
   assert.equal(await page.evaluate(() =>
     document.getElementById('unread-divider').nextElementSibling?.querySelector('.body')?.innerText.trim()),

@@ -108,7 +108,8 @@
       var list = parley.messages();
       var divider = document.getElementById('unread-divider');
       if (!list || !divider) { parley.toBottom(); return; }
-      list.scrollTop += divider.getBoundingClientRect().top - list.getBoundingClientRect().top - 48;
+      var context = Math.round(list.clientHeight / 4);
+      list.scrollTop += divider.getBoundingClientRect().top - list.getBoundingClientRect().top - context;
     },
 
     // In a direct room: "Seen" under the newest own message the peer has read.

@@ -3,7 +3,7 @@
 // scrolled into view, and clears once the reader reaches the end.
 import assert from 'node:assert/strict';
 import {
-  api, apiFetch, apiGuest, createRoom, inViewport, messages, openRoom, suite, unique, until, WAIT_MS,
+  api, apiFetch, apiGuest, assertExactly, createRoom, inViewport, messages, openRoom, suite, unique, until, WAIT_MS,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -95,4 +95,12 @@ s.test('room_opens_at_the_first_unread_message_and_reads_as_scrolled', async (t)
   await until('the server\'s unread count to reach 0', unread, (n) => n === 0);
   await until('the other tab\'s badge to clear', badgeText, (v) => v === '');
   assert.equal(await divider.count(), 1, 'the divider stays where it was until the room is opened again');
+
+  // Scrollback from the window goes up to the start of the room: every read message
+  // above the context, once, with nothing missing at the seam.
+  await until('the oldest message to load and scroll into view', async () => {
+    await page.mouse.wheel(0, -20_000);
+    return inViewport(page, page.locator('#messages article.msg').filter({ hasText: label('old', 1) }));
+  }, Boolean, 3 * WAIT_MS);
+  await assertExactly(page, [...old, ...fresh], 'bob, scrolled back to the start');
 });

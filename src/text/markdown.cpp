@@ -125,6 +125,45 @@ void unlink_disallowed_urls(cmark_node* root) {
   }
 }
 
+// Replaces each image by a link to it, its alt text (or, without one, its URL) as
+// the link text (inside a link: by its alt text, in italics). The pages' CSP allows no third-party
+// images, so an <img> would show broken; and loading one would tell its host the IP address of
+// everyone who reads the message. Until a media proxy exists, a reader follows the link if they
+// choose.
+void images_to_links(cmark_node* root) {
+  std::vector<cmark_node*> images;
+  cmark_iter* iter = cmark_iter_new(root);
+  for (auto ev = cmark_iter_next(iter); ev != CMARK_EVENT_DONE; ev = cmark_iter_next(iter)) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter);
+    if (cmark_node_get_type(node) == CMARK_NODE_IMAGE) images.push_back(node);
+  }
+  cmark_iter_free(iter);
+  for (cmark_node* image : images) {
+    const char* url = cmark_node_get_url(image);
+    const char* title = cmark_node_get_title(image);
+    // An image inside a link (a badge) becomes that link's text: links do not nest.
+    bool in_link = false;
+    for (cmark_node* up = cmark_node_parent(image); up != nullptr && !in_link;
+         up = cmark_node_parent(up)) {
+      in_link = cmark_node_get_type(up) == CMARK_NODE_LINK;
+    }
+    cmark_node* link = cmark_node_new(in_link ? CMARK_NODE_EMPH : CMARK_NODE_LINK);
+    if (!in_link) {
+      cmark_node_set_url(link, url ? url : "");
+      if (title != nullptr && *title != '\0') cmark_node_set_title(link, title);
+    }
+    while (cmark_node* child = cmark_node_first_child(image)) cmark_node_append_child(link, child);
+    if (cmark_node_first_child(link) == nullptr) {
+      cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+      cmark_node_set_literal(text, url ? url : "");
+      cmark_node_append_child(link, text);
+    }
+    cmark_node_insert_before(image, link);
+    cmark_node_free(image);
+  }
+}
+
 // Turns raw HTML into text, so `<img src=x onerror=...>` is shown as the user typed
 // it (escaped by the renderer) instead of silently vanishing: chat users paste HTML
 // to talk about it. Inline HTML becomes a text node; an HTML block becomes a
@@ -208,6 +247,7 @@ std::string render_markdown_cmark(std::string_view text) {
 
   show_raw_html_as_text(doc.get());
   unlink_disallowed_urls(doc.get());
+  images_to_links(doc.get());
 
   std::unique_ptr<char, CharFree> html(
       cmark_render_html(doc.get(), k_options, cmark_parser_get_syntax_extensions(parser.get())));

@@ -8,6 +8,9 @@
 // - Links and images only point at http(s) (links also mailto:) or relative URLs; any
 //   other scheme (javascript:, data:, vbscript:, file:, ...) renders as plain text.
 // - Every link opens in a new tab with rel="noopener noreferrer".
+// - No image is embedded: an image (`![alt](url)`) renders as a link to it, its alt
+//   text (or else its URL) as the link's text, so reading a message fetches nothing
+//   from a third party.
 // - A newline in the text is a line break (<br />), as users of chat apps expect.
 // - Supported: emphasis, strong, ~~strikethrough~~, `code`, fenced code, lists,
 //   task lists, block quotes, headings, links, autolinked URLs and e-mail addresses.

@@ -16,9 +16,9 @@ constexpr std::string_view k_htmx_config =
 
 // In the order they must run (all deferred, so after parsing, in this order).
 constexpr std::string_view k_app_scripts[] = {
-    "vendor/htmx.min.js", "vendor/sse.js",  "js/parley.js",    "js/toast.js",      "js/live.js",
-    "js/composer.js",     "js/keyboard.js", "js/reactions.js", "js/scrollback.js", "js/unread.js",
-    "js/ui.js",           "js/members.js",  "js/random.js"};
+    "vendor/htmx.min.js", "vendor/sse.js", "js/parley.js",   "js/toast.js",    "js/confirm.js",
+    "js/resume.js",       "js/live.js",    "js/composer.js", "js/keyboard.js", "js/reactions.js",
+    "js/scrollback.js",   "js/unread.js",  "js/ui.js",       "js/members.js",  "js/random.js"};
 
 bool less_by_name(const chat::RoomSummary& a, const chat::RoomSummary& b) {
   return std::lexicographical_compare(a.room.name.begin(), a.room.name.end(), b.room.name.begin(),
@@ -148,7 +148,7 @@ void append_topbar(std::string& out, const chat::Room* room, std::string_view ti
   out +=
       "<header id=\"topbar\"><button type=\"button\" id=\"menu-toggle\" aria-controls=\"sidebar\" "
       "aria-expanded=\"false\" aria-label=\"Show rooms\"><span aria-hidden=\"true\">&#9776;"
-      "</span></button><h1 id=\"room-name\">";
+      "</span><span class=\"badge\" aria-hidden=\"true\"></span></button><h1 id=\"room-name\">";
   if (room != nullptr && room->kind == chat::RoomKind::group) {
     out += room->visibility == chat::Visibility::private_room
                ? "<span class=\"sigil\" aria-hidden=\"true\">&#128274;</span>"
@@ -168,8 +168,11 @@ void append_topbar(std::string& out, const chat::Room* room, std::string_view ti
     out += "><button type=\"submit\" id=\"join\" class=\"primary\">Join</button></form>";
   }
   if (room != nullptr && member && room->kind == chat::RoomKind::group) {
-    out += "<form method=\"post\" class=\"inline\"";
+    // Asked first (ui.js): leaving a private room needs a new invite to come back, and
+    // the last member's leaving deletes the room.
+    out += "<form method=\"post\" class=\"inline leave-room\"";
     attr(out, "action", "/rooms/" + room->id + "/leave");
+    attr(out, "data-visibility", chat::to_string(room->visibility));
     out += "><button type=\"submit\" id=\"leave\">Leave</button></form>";
   }
   if (room != nullptr && member && room->kind == chat::RoomKind::random) {

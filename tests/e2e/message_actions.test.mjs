@@ -3,8 +3,8 @@
 // none of these actions, and an action that fails says why.
 import assert from 'node:assert/strict';
 import {
-  assertExactly, composer, createRoom, messageByText, messages, openRoom, sendMessage, suite, unique, until,
-  waitForTexts,
+  assertExactly, composer, confirmClosed, confirmShown, createRoom, messageByText, messages, openRoom, sendMessage,
+  suite, unique, until, waitForTexts,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -58,6 +58,9 @@ s.test('edit_delete_and_reaction_appear_on_the_other_page', async (t) => {
   await selectWith(alice.page, 'ArrowUp', 'third, edited', 'alice');
   await selectWith(alice.page, 'ArrowUp', 'second', 'alice');
   await alice.page.keyboard.press('d');
+  await confirmShown(alice.page, 'alice: d to ask before deleting');
+  await alice.page.keyboard.press('Enter');
+  await confirmClosed(alice.page);
   for (const who of [alice, bob]) {
     await until(`${who.name}: "second" to be removed`, () => messages(who.page),
       (ms) => !ms.some((m) => m.text === 'second'));
@@ -152,6 +155,8 @@ s.test('keyboard_edit_and_delete_only_on_own_messages', async (t) => {
   assert.equal(sel.text, 'B1', 'ArrowUp from B2 goes to bob\'s B1, not alice\'s A2');
   await selectWith(bob.page, 'ArrowDown', 'B2', 'bob');
   await bob.page.keyboard.press('d');
+  await confirmShown(bob.page, 'bob: d to ask before deleting');
+  await bob.page.keyboard.press('Enter');
   for (const who of [alice, bob]) {
     await until(`${who.name}: B2 to be removed`, () => messages(who.page), (ms) => !ms.some((m) => m.text === 'B2'));
     await assertExactly(who.page, ['A1', 'B1', 'A2'], who.name);

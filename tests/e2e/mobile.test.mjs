@@ -1,9 +1,10 @@
 // The layout on a phone (390×844, touch): the room fills the screen, the sidebar
-// slides in from the menu button, the members panel from its own button, and one
-// can chat with taps only.
+// slides in from the menu button (which carries the other rooms' unread count; the
+// closed sidebar is out of the tab order), the members panel from its own button,
+// and one can chat with taps only.
 import assert from 'node:assert/strict';
 import {
-  composer, createRoom, inViewport, openRoom, sendMessage, suite, unique, until, waitForTexts,
+  apiFetch, composer, createRoom, inViewport, openRoom, openRoomFromSidebar, sendMessage, suite, unique, until, waitForTexts,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -127,4 +128,83 @@ s.test('members_panel_opens_from_the_top_bar_at_390x844', async (t) => {
   await page.locator('button#menu-toggle').tap();
   await until('the sidebar to replace the members panel', async () => (await sidebarOpen(page)) && !(await membersOpen()));
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+});
+
+// The menu button on a phone: its badge and label.
+const menuState = (page) => page.evaluate(() => {
+  const b = document.querySelector('button#menu-toggle');
+  const badge = b?.querySelector('.badge');
+  return {
+    badge: badge?.textContent ?? '',
+    shown: !!badge && badge.getBoundingClientRect().width > 0,
+    label: b?.getAttribute('aria-label') ?? '',
+  };
+});
+
+s.test('menu_button_shows_unread_in_other_rooms_at_390x844', async (t) => {
+  const phone = await t.user('pocket', PHONE);
+  const bob = await t.user('bob');
+  const page = phone.page;
+  const here = await createRoom(page, unique('here'));
+  const there = await createRoom(page, unique('there'));
+  await openRoom(bob.page, t.url, there);
+  await sendMessage(bob.page, 'bob joins there');
+  // The phone reads "there", then goes to "here".
+  await waitForTexts(page, ['bob joins there']);
+  await until('the phone\'s read marker to reach bob\'s message', async () => {
+    const r = await apiFetch(page, 'GET', '/api/rooms');
+    return r.body?.data?.find((x) => x.id === there)?.unread;
+  }, (n) => n === 0);
+  await openRoom(page, t.url, here);
+  await until('no unread sign while everything is read', () => menuState(page),
+    (m) => m.badge === '' && !m.shown && m.label === 'Show rooms');
+
+  // A message in the other room: the menu button says so, to the eye and in words.
+  await sendMessage(bob.page, 'news from there');
+  await until('the menu button to show 1 unread', () => menuState(page),
+    (m) => m.badge === '1' && m.shown && m.label === 'Show rooms, 1 unread');
+  await sendMessage(bob.page, 'more news from there');
+  await until('the menu button to show 2 unread', () => menuState(page),
+    (m) => m.badge === '2' && m.label === 'Show rooms, 2 unread');
+  // Opening the drawer keeps the count in the label.
+  await page.locator('button#menu-toggle').tap();
+  await until('the label to say the drawer can be hidden', () => menuState(page),
+    (m) => m.label === 'Hide rooms, 2 unread');
+  await page.keyboard.press('Escape');
+
+  // Reading the room clears it.
+  await openRoomFromSidebar(page, there);
+  await waitForTexts(page, ['news from there', 'more news from there']);
+  await until('the unread sign to clear once the room is viewed', () => menuState(page),
+    (m) => m.badge === '' && !m.shown && m.label === 'Show rooms');
+});
+
+s.test('closed_sidebar_is_out_of_the_tab_order_at_390x844', async (t) => {
+  const phone = await t.user('pocket', PHONE);
+  const page = phone.page;
+  await createRoom(page, unique('tabs'));
+  await until('the sidebar to be closed', async () => !(await sidebarOpen(page)));
+  // Tab around the whole page, from the composer: the closed drawers are never reached.
+  await composer(page).focus();
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate(() => {
+      const f = document.activeElement;
+      if (!f || f === document.body) return 'body';
+      return `${f.closest('#sidebar') ? 'SIDEBAR ' : ''}${f.closest('#members') ? 'MEMBERS ' : ''}${f.tagName.toLowerCase()}` +
+        `${f.id ? `#${f.id}` : ''}`;
+    });
+    seen.push(where);
+  }
+  assert.ok(!seen.some((w) => w.includes('SIDEBAR') || w.includes('MEMBERS')),
+    `Tab reached a closed drawer: ${seen.join(', ')}`);
+  assert.ok(seen.includes('textarea#composer-text'), `Tab went all the way round: ${seen.join(', ')}`);
+  assert.ok(seen.includes('button#menu-toggle'), `the menu button is reachable: ${seen.join(', ')}`);
+
+  // Open, the sidebar is reachable and takes the focus.
+  await page.locator('button#menu-toggle').focus();
+  await page.keyboard.press('Enter');
+  await until('the focus to move into the open sidebar', () =>
+    page.evaluate(() => !!document.activeElement?.closest('#sidebar')));
 });

@@ -550,3 +550,28 @@ let uniq = 0;
 export function unique(prefix) {
   return `${prefix}-${process.pid.toString(36)}${(++uniq).toString(36)}`;
 }
+
+// The question asked before what cannot be undone (dialog#confirm-dialog, a modal
+// role=alertdialog): waits for it to be open and returns its title, text and the
+// id or class of the button that has the focus.
+export async function confirmShown(page, what = 'the confirmation dialog') {
+  return until(`${what} (dialog#confirm-dialog[open])`, () => page.evaluate(() => {
+    const d = document.querySelector('dialog#confirm-dialog');
+    if (!d || !d.open) return null;
+    const f = document.activeElement;
+    return {
+      role: d.getAttribute('role'),
+      modal: d.matches(':modal'),
+      title: d.querySelector('h2')?.textContent ?? '',
+      text: d.querySelector('p')?.textContent ?? '',
+      ok: d.querySelector('#confirm-ok')?.textContent ?? '',
+      focus: f && d.contains(f) ? (f.id || f.className) : null,
+    };
+  }));
+}
+
+// Waits for dialog#confirm-dialog to be closed.
+export function confirmClosed(page) {
+  return until('dialog#confirm-dialog to close', () =>
+    page.evaluate(() => !document.querySelector('dialog#confirm-dialog')?.open));
+}

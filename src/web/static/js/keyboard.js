@@ -1,7 +1,7 @@
 // Keyboard on one's own messages: ArrowUp in an empty composer selects the newest
 // own message; ArrowUp/ArrowDown move between own messages; `e` edits (Enter saves,
-// Escape cancels), `d` deletes, Escape goes back to the composer. The edit and
-// delete buttons on a message do the same for pointer users.
+// Escape cancels), `d` or Delete deletes after asking, Escape goes back to the
+// composer. The edit and delete buttons on a message do the same for pointer users.
 (function () {
   'use strict';
   var P = window.parley;
@@ -56,16 +56,25 @@
     input.addEventListener('input', function () { input.setCustomValidity(''); });
   }
 
-  function remove(msg) {
+  // Deleting asks first (confirm.js): Enter deletes, Escape keeps the message.
+  function remove(msg, back) {
     if (!msg) return;
-    var list = own();
-    var i = list.indexOf(msg);
-    var url = '/rooms/' + roomId + '/messages/' + msg.dataset.seq + '/delete';
-    P.act('Could not delete the message', url).then(function (r) {
-      if (!r || !r.ok) return;
-      // Keep the selection going: the next older own message, else the composer.
-      var next = list[i - 1] || list[i + 1];
-      select(next && next.isConnected ? next : null);
+    P.confirm({
+      title: 'Delete this message?',
+      text: 'It is removed for everyone in the room. This cannot be undone.',
+      ok: 'Delete',
+    }).then(function (yes) {
+      if (!msg.isConnected) return;
+      if (!yes) { if (back) back.focus(); else select(msg); return; }
+      var list = own();
+      var i = list.indexOf(msg);
+      var url = '/rooms/' + roomId + '/messages/' + msg.dataset.seq + '/delete';
+      P.act('Could not delete the message', url).then(function (r) {
+        if (!r || !r.ok) return;
+        // Keep the selection going: the next older own message, else the composer.
+        var next = list[i - 1] || list[i + 1];
+        select(next && next.isConnected ? next : null);
+      });
     });
   }
 
@@ -100,6 +109,6 @@
     if (!btn) return;
     var msg = btn.closest('article.msg');
     if (btn.classList.contains('edit-msg')) { msg.classList.add('selected'); startEdit(msg); }
-    else remove(msg);
+    else remove(msg, btn);
   });
 })();

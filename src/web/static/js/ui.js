@@ -1,5 +1,6 @@
 // The frame around the room: the new-room dialog, the sidebar on small screens
-// (behind #menu-toggle), and invite links for private rooms.
+// (behind #menu-toggle), leaving a room (after asking), and invite links for
+// private rooms.
 (function () {
   'use strict';
   var P = window.parley;
@@ -19,11 +20,19 @@
 
   // The sidebar as a drawer on small screens.
   var toggle = document.getElementById('menu-toggle');
+  // The toggle's label says what it does and how many unread messages wait behind it
+  // (data-unread, kept by unread.js).
+  P.labelMenu = function () {
+    if (!toggle) return;
+    var open = body.classList.contains('sidebar-open');
+    var n = Number(toggle.dataset.unread || 0);
+    toggle.setAttribute('aria-label', (open ? 'Hide rooms' : 'Show rooms') + (n > 0 ? ', ' + n + ' unread' : ''));
+  };
   function setDrawer(open) {
     body.classList.toggle('sidebar-open', open);
     if (toggle) {
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
-      toggle.setAttribute('aria-label', open ? 'Hide rooms' : 'Show rooms');
+      P.labelMenu();
     }
     if (open) {
       // One drawer at a time: the members panel (members.js) closes.
@@ -47,6 +56,46 @@
     if (body.classList.contains('sidebar-open') && !e.target.closest('#sidebar, #menu-toggle')) {
       setDrawer(false);
     }
+  });
+
+  // Leaving asks first, and says so plainly when the viewer is the last member: then
+  // the server deletes the room and its history. The count is taken fresh (the
+  // members fragment), the panel's as a fallback.
+  document.addEventListener('submit', function (e) {
+    var form = e.target.closest('form.leave-room');
+    if (!form || form.dataset.confirmed) return;
+    e.preventDefault();
+    var name = P.room()?.dataset.roomName || 'this room';
+    function countIn(root) { return root ? root.querySelectorAll('li[data-user]').length : 0; }
+    fetch('/rooms/' + P.roomId() + '/members', { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var t = document.createElement('template');
+        t.innerHTML = html;
+        return countIn(t.content);
+      })
+      .catch(function () { return countIn(document.getElementById('members')); })
+      .then(function (n) {
+        var last = n <= 1;
+        return P.confirm(last ? {
+          title: 'Leave and delete ' + name + '?',
+          text: 'You are the last member: leaving deletes this room and all its messages ' +
+            'for good. This cannot be undone.',
+          ok: 'Leave and delete',
+          focusCancel: true,
+        } : {
+          title: 'Leave ' + name + '?',
+          text: form.dataset.visibility === 'private'
+            ? 'It is private: you will need a new invite to come back.'
+            : 'You can join it again at any time.',
+          ok: 'Leave',
+        });
+      })
+      .then(function (yes) {
+        if (!yes) return;
+        form.dataset.confirmed = '1';
+        form.submit();
+      });
   });
 
   // Invite links: each click makes a new single-use link.

@@ -117,6 +117,20 @@
         b.closest('a').setAttribute('aria-label',
           b.closest('a').querySelector('.name').textContent + (n > 0 ? ', ' + n + ' unread' : ''));
       });
+    paintMenu();
+  }
+
+  // On small screens the sidebar hides behind #menu-toggle: the toggle carries the
+  // total of the other rooms' unread counts (badge and label).
+  function paintMenu() {
+    var toggle = document.getElementById('menu-toggle');
+    if (!toggle) return;
+    var n = 0;
+    state.forEach(function (s, id) { if (id !== current) n += unreadIn(s); });
+    var badge = toggle.querySelector('.badge');
+    if (badge) badge.textContent = n > 0 ? String(n) : '';
+    toggle.dataset.unread = String(n);
+    P.labelMenu?.();
   }
 
   // A room that turned up while the page was open (a first direct message).
@@ -163,7 +177,8 @@
     // DOM events: parley:feed-open (each (re)connect), parley:feed-matched and
     // parley:feed-chat_ended (detail: the event's data).
     var feed = document.querySelector('[data-feed]');
-    var es = new EventSource(feed ? feed.dataset.feed : '/events');
+    // Resuming (resume.js): back at once on wake, with a fresh `rooms` snapshot.
+    var es = new P.ResumingSource(feed ? feed.dataset.feed : '/events');
     es.addEventListener('open', function () {
       P.feedOpen = true;
       document.dispatchEvent(new CustomEvent('parley:feed-open'));

@@ -393,6 +393,16 @@ const std::vector<Setting>& settings() {
          c.log_level = std::move(level);
        },
        PARLEY_SHOW(c.log_level)},
+      {"LOG_FORMAT", "FORMAT", "text (one line per event) or json (one object per line)", false, "",
+       [](Config& c, std::string_view n, const std::string& v, Problems& p) {
+         std::string format = lower(trim(v));
+         if (!is_log_format(format)) {
+           p.add(n, in_quotes(v) + " is not one of text, json");
+           return;
+         }
+         c.log_format = std::move(format);
+       },
+       PARLEY_SHOW(c.log_format)},
 
       // --- server tunables ---
       {"MAX_BODY_BYTES", "BYTES", "Largest request body or WebSocket message", false, "",

@@ -121,6 +121,7 @@ struct Config {
   std::string instance_id = default_instance_id();  // INSTANCE_ID
   int threads = default_threads();                  // THREADS: 1..256
   std::string log_level = "info";                   // LOG_LEVEL: one of k_log_levels
+  std::string log_format = "text";                  // LOG_FORMAT: one of k_log_formats
 
   // --- server tunables ---
   std::size_t max_body_bytes = 1 << 20;     // MAX_BODY_BYTES: request body and WS message

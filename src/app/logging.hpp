@@ -8,6 +8,14 @@
 // "One line" is a promise: control characters in a message (a newline in a user
 // name, say) are written escaped (\n, \r, \t, \xHH), so a log line can neither be
 // split nor forged by input that ends up in a message.
+//
+// LOG_FORMAT=json writes instead one JSON object per line, for log collectors:
+//
+//   {"time":"2024-05-01T12:00:00.123Z","level":"info","thread":4711,"msg":"listening ..."}
+//
+// always with time, level, thread and msg (and "source" when the call site gave
+// one); strings are JSON-escaped and invalid UTF-8 becomes U+FFFD, so every line
+// parses.
 #include <array>
 #include <string_view>
 
@@ -20,9 +28,16 @@ inline constexpr std::array<std::string_view, 6> k_log_levels{"trace", "debug", 
 // True when level is one of k_log_levels (exact, lower case).
 bool is_log_level(std::string_view level) noexcept;
 
-// Installs the stderr logger as spdlog's default and sets its level. Throws
-// std::invalid_argument for a level not in k_log_levels. Call it from main before
-// other threads log; calling it again replaces the logger (tests do).
-void init_logging(std::string_view level);
+// The values LOG_FORMAT accepts; the first is the default.
+inline constexpr std::array<std::string_view, 2> k_log_formats{"text", "json"};
+
+// True when format is one of k_log_formats (exact, lower case).
+bool is_log_format(std::string_view format) noexcept;
+
+// Installs the stderr logger as spdlog's default and sets its level and format.
+// Throws std::invalid_argument for a level not in k_log_levels or a format not in
+// k_log_formats. Call it from main before other threads log; calling it again
+// replaces the logger (tests do).
+void init_logging(std::string_view level, std::string_view format = "text");
 
 }  // namespace parley::app

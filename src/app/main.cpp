@@ -23,6 +23,14 @@ int main(int argc, char** argv) {
 
   AdminArgs admin;
   add_admin_commands(app, admin);
+  // The subcommand list shows `user` and `room` only; name what they do. (Set after
+  // the subcommands exist, so they don't inherit it.)
+  app.footer(
+      "Administration, on the store of DATABASE_URL:\n"
+      "  parley user add NAME                           create a password account\n"
+      "                                                 (password from $PARLEY_PASSWORD or stdin)\n"
+      "  parley room add NAME --owner USER [--private]  create a room\n"
+      "Each subcommand has --help; `parley serve --help` lists every setting.");
 
   try {
     app.parse(argc, argv);
@@ -37,7 +45,7 @@ int main(int argc, char** argv) {
     std::cerr << "parley: invalid configuration:\n" << e.what() << "\n";
     return 2;
   }
-  init_logging(config.log_level);
+  init_logging(config.log_level, config.log_format);
   try {
     if (serve_cmd->parsed()) return serve(config);
     return run_admin(app, config, admin);

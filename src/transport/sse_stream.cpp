@@ -60,7 +60,19 @@ void SseStream::tick(std::chrono::steady_clock::time_point now) {
     release_idle();
     writer_.release();
   }
-  if (closed() || now - last_ping_ < s_.options.sse_ping) return;
+  if (closed()) return;
+  if (who_.expires_at_s > 0 && now_ms() / 1000 >= who_.expires_at_s) {
+    // A token's identity ends at its expiry, and so does the stream it opened: the
+    // browser's retry with the same URL gets 401, so the client must sign in again.
+    static const auto expired = hub::make_frame(": token expired\n\n");
+    enqueue(expired);
+    close_after_write_ = true;
+    flush();
+    mark_closed();
+    if (!writing()) finish();
+    return;
+  }
+  if (now - last_ping_ < s_.options.sse_ping) return;
   last_ping_ = now;
   enqueue(ping);
 }

@@ -2,7 +2,8 @@
 // What every Server-Sent Events session shares: the response head with `retry:`,
 // close-delimited streaming of queued frames in one gather write, a `: ping`
 // comment every SSE_PING_SECONDS, noticing the client leave, and on shutdown a short
-// `retry:` before the stream ends so the browser comes back soon. Subclasses decide
+// `retry:` before the stream ends so the browser comes back soon. A stream opened
+// with a token ends when the token expires. Subclasses decide
 // what to stream (a room's log, a user's feed). Lives on one shard.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -20,7 +21,8 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
 
   // Sends the head and starts the keep-alive and the watch for the client leaving.
   void open();
-  // hub::Tickable: the `: ping` keep-alive.
+  // hub::Tickable: the `: ping` keep-alive, and the end of a stream whose token
+  // expired (a `: token expired` comment, then the connection closes).
   void tick(std::chrono::steady_clock::time_point now) override;
   // Ends the stream and the connection; safe to call twice.
   void finish();

@@ -410,6 +410,14 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       co_return;
     }
     std::string type(type_it->value().get_string());
+    // Frames that carry only their type refuse extra fields like every other frame
+    // (API.md: an unknown field is an error naming it), so a client's typo shows.
+    if (type == "ping" || type == "get_online_list" || type == "get_offline" ||
+        type == "leave_match") {
+      if (auto in = JsonInput::of(json::object(*obj), {"type"}); !in) {
+        co_return send_error(in.error());
+      }
+    }
     if (type == "subscribe") {
       co_await on_subscribe(*obj);
     } else if (type == "unsubscribe") {

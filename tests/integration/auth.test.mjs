@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from './lib/test.mjs';
-import { startServer } from './lib/server.mjs';
+import { TIME_SCALE, startServer, withTimeout } from './lib/server.mjs';
 import { clientFor, data, eventually, failed, httpRequest, unique, wsUpgradeStatus } from './lib/client.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -236,4 +236,72 @@ test('a page without credentials redirects to /login', async () => {
   const res = await httpRequest(`${srv.url}/rooms/some-room`);
   assert.equal(res.status, 302, `GET /rooms/some-room without credentials: HTTP ${res.status}`);
   assert.match(String(res.headers.location), /^(https?:\/\/[^/]+)?\/login/, `Location: ${res.headers.location}`);
+});
+
+// A token signed with the server's own secret, with the claims of `token` but `exp`
+// (and iat) moved into the past: expired, though genuine.
+function expiredCopy(token, secret) {
+  const [h, p] = token.split('.');
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  const now = Math.floor(Date.now() / 1000);
+  const body = b64url(JSON.stringify({ ...claims, iat: now - 120, exp: now - 60 }));
+  const sig = b64url(createHmac('sha256', secret).update(`${h}.${body}`).digest());
+  return `${h}.${body}.${sig}`;
+}
+
+test('SSE streams refuse a bad or expired ?token= with 401: room events and /api/events', async () => {
+  const g = await c.guest('Stream Sid');
+  const r = await c.createRoom(g.token, unique('sse-auth'), 'public');
+  const [h, p, s] = g.token.split('.');
+  const expired = expiredCopy(g.token, srv.env.JWT_SECRET);
+  // The forged copy is well made: only its expiry is wrong.
+  failed(await c.api('GET', '/api/me', undefined, expired), 401, 'me with the expired copy');
+  const bad = {
+    garbage: 'not-a-token',
+    'signature changed': `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`,
+    expired,
+  };
+  for (const path of [`/api/rooms/${r.id}/events`, '/api/events']) {
+    // The good token opens the stream (so the 401s below are about the token).
+    const ok = await c.sseConnect(path, { token: g.token, tokenInQuery: true });
+    await ok.close();
+    for (const [what, token] of Object.entries(bad)) {
+      for (const tokenInQuery of [true, false]) {
+        const err = await c.sseConnect(path, { token, tokenInQuery }).then(
+          (x) => { x.close(); return null; }, (e) => e);
+        assert.ok(err, `${path} with a token (${what}, ${tokenInQuery ? '?token=' : 'header'}) must be refused`);
+        assert.equal(err.status, 401, `${path} with a ${what} token: ${err.message}`);
+      }
+    }
+  }
+});
+
+test('an SSE stream opened with a token ends when the token expires, and the same token then gets 401', async () => {
+  const short = await startServer({ env: { ...ENV, JWT_EXPIRATION_SECONDS: '3' }, label: 'sse-expiry' });
+  try {
+    const sc = clientFor(short);
+    const g = await sc.guest('Passing Pat');
+    const r = await sc.createRoom(g.token, unique('sse-exp'), 'public');
+    // Both kinds of stream, each by ?token= (as EventSource must) and by header.
+    const streams = [];
+    for (const path of [`/api/rooms/${r.id}/events`, '/api/events']) {
+      for (const tokenInQuery of [true, false]) {
+        streams.push([`${path} (${tokenInQuery ? '?token=' : 'header'})`,
+          await sc.sseConnect(path, { token: g.token, tokenInQuery })]);
+      }
+    }
+    const issued = JSON.parse(Buffer.from(g.token.split('.')[1], 'base64url').toString());
+    for (const [what, s] of streams) {
+      const end = await withTimeout(s.ended, 10_000 * TIME_SCALE, null);
+      assert.ok(end, `${what}: the stream must end once the token expires`);
+      assert.equal(end.ended, 'eof', `${what}: the server ends the stream cleanly: ${JSON.stringify(end)}`);
+      assert.ok(s.all.some((x) => x.comment === 'token expired'), `${what}: says why: ${JSON.stringify(s.all)}`);
+      assert.ok(Date.now() / 1000 >= issued.exp - 1, `${what}: not before the token's expiry`);
+    }
+    const again = await sc.sseConnect(`/api/rooms/${r.id}/events`, { token: g.token, tokenInQuery: true }).then(
+      (x) => { x.close(); return null; }, (e) => e);
+    assert.equal(again?.status, 401, 'reconnecting with the expired token gets 401');
+  } finally {
+    await short.close();
+  }
 });

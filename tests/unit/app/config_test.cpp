@@ -166,6 +166,7 @@ TEST(Config, every_bad_value_gets_one_clear_message) {
       {"THREADS", "257", "THREADS: '257' is not a number between 1 and 256"},
       {"LOG_LEVEL", "verbose",
        "LOG_LEVEL: 'verbose' is not one of trace, debug, info, warn, error, off"},
+      {"LOG_FORMAT", "logfmt", "LOG_FORMAT: 'logfmt' is not one of text, json"},
       {"GUEST_LOGIN", "maybe",
        "GUEST_LOGIN: 'maybe' is not a boolean (true/false, 1/0, yes/no, on/off)"},
       {"SINGLE_SESSION", "2",
@@ -281,6 +282,12 @@ TEST(Config, boolean_flags_may_be_bare_or_take_a_value) {
 TEST(Config, log_level_is_case_insensitive_and_stored_lower_case) {
   EXPECT_EQ(load({"--log-level", "WARN"}).log_level, "warn");
   EXPECT_EQ(load({}, {{"LOG_LEVEL", "off"}}).log_level, "off");
+}
+
+TEST(Config, log_format_defaults_to_text_and_takes_json_in_any_case) {
+  EXPECT_EQ(load({}).log_format, "text");
+  EXPECT_EQ(load({"--log-format", "JSON"}).log_format, "json");
+  EXPECT_EQ(load({}, {{"LOG_FORMAT", "text"}}).log_format, "text");
 }
 
 TEST(Config, allow_list_is_split_on_commas_and_trimmed) {

@@ -76,9 +76,10 @@ test('two users asking for a match are paired into one new private random room',
   const ev = await b.next((f) => f.type === 'event' && f.kind === 'message', undefined, 'the message');
   assert.equal(ev.data.text, 'hello stranger');
   // A third user waits: nobody else is left in the queue.
+  // A third user finds nobody else in the queue (409: nobody waits, and carol has no
+  // connection to wait on).
   const carol = await c.guest('Rand Carol');
-  assert.equal(data(await c.api('POST', '/api/match', undefined, carol.token)).status, 'waiting');
-  await c.api('DELETE', '/api/match', undefined, carol.token);
+  assert.equal((await c.api('POST', '/api/match', undefined, carol.token)).status, 409);
 });
 
 test('a user is never matched with itself, even from two connections', async () => {
@@ -102,10 +103,12 @@ test('closing the connection while waiting leaves the queue', async () => {
   await g.next((f) => f.type === 'waiting', undefined, 'waiting');
   await g.close();
   const next = await c.guest('Next');
+  const n = await ws(next, 'next');
   // The closed user is out: the next one waits instead of being paired with it.
   // (close() resolves when the server has closed its side, after it left the queue.)
-  assert.equal(data(await c.api('POST', '/api/match', undefined, next.token)).status, 'waiting');
-  await c.api('DELETE', '/api/match', undefined, next.token);
+  n.send({ type: 'match' });
+  await n.next((f) => f.type === 'waiting', undefined, 'next waits');
+  n.send({ type: 'leave_match' });
 });
 
 test('either side can end a random chat: it closes for both, every connection told', async () => {

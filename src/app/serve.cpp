@@ -47,7 +47,6 @@ int serve(const Config& config) {
   boost::asio::thread_pool workers(2);
   transport::Presence presence;
   transport::PresenceAnnouncer announcer(*store, hub, presence);
-  presence.on_change([&announcer](const std::string& user_id) { announcer.announce(user_id); });
 
   transport::Options options;
   options.limits = limits;
@@ -69,6 +68,10 @@ int serve(const Config& config) {
   transport::Services services{*store,  hub,      jwt,     metrics,        send_rate,
                                workers, presence, options, web::event_html};
   transport::ChatService chat(services);
+  presence.on_change([&announcer, &presence, &chat](const std::string& user_id) {
+    announcer.announce(user_id);
+    if (!presence.online(user_id)) chat.connections_gone(user_id);
+  });
 
   http::ServerOptions server_options;
   server_options.host = config.host;

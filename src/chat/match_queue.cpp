@@ -22,4 +22,9 @@ bool MatchQueue::leave(const UserId& user) {
   return waiting_.erase(user) > 0;
 }
 
+void MatchQueue::requeue_front(const UserId& user) {
+  if (!waiting_.insert(user).second) return;
+  order_.push_front(user);
+}
+
 }  // namespace parley::chat

@@ -8,6 +8,8 @@
 // - Users are paired first come, first served; when join() pairs, neither user
 //   remains in the queue.
 // - leave() removes a waiting user; it is a no-op for anyone else.
+// - requeue_front() puts a user back at the head of the line (a pairing that could
+//   not be completed must not cost the one who waited longest their place).
 #include <cstddef>
 #include <deque>
 #include <optional>
@@ -26,6 +28,8 @@ class MatchQueue {
   std::optional<std::pair<UserId, UserId>> join(const UserId& user);
   // Removes `user` if it is waiting; true when it was.
   bool leave(const UserId& user);
+  // Puts `user` first in line; a no-op when it is already waiting.
+  void requeue_front(const UserId& user);
   bool waiting(const UserId& user) const { return waiting_.contains(user); }
   std::size_t size() const noexcept { return waiting_.size(); }
 

@@ -174,7 +174,8 @@ class Store {
   virtual void history(HistoryQuery query, Callback<HistoryPage> done) = 0;
   // Direct messages waiting for `user` (chat-server's offline messages): the message
   // events of the user's direct rooms after the user's read marker there, written by
-  // the other member, oldest first, at most `limit`.
+  // the other member, oldest first, at most `limit`. Deleted messages are left out;
+  // an edited one carries its latest text (and html).
   virtual void unread_direct_messages(chat::UserId user, int limit,
                                       Callback<std::vector<chat::Event>> done) = 0;
 

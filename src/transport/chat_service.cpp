@@ -115,48 +115,134 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::send_direct(
   co_return co_await post_message(who, room->id, text, client_id);
 }
 
-asio::awaitable<chat::Result<std::vector<chat::Event>>> ChatService::offline_messages(
+asio::awaitable<chat::Result<ChatService::Offline>> ChatService::offline_messages(
     const Identity& who) {
-  // Enough for any client to catch up in one go; the rest follows once these are read.
-  constexpr int k_max_offline = 500;
-  co_return co_await store_call<std::vector<chat::Event>>(
-      [&](auto cb) { s_.store.unread_direct_messages(who.user.id, k_max_offline, cb); });
+  // One past the cap tells whether more wait, without a count.
+  auto r = co_await store_call<std::vector<chat::Event>>(
+      [&](auto cb) { s_.store.unread_direct_messages(who.user.id, k_max_offline + 1, cb); });
+  if (!r) co_return std::unexpected(r.error());
+  Offline out;
+  out.has_more = r->size() > static_cast<std::size_t>(k_max_offline);
+  if (out.has_more) r->resize(static_cast<std::size_t>(k_max_offline));
+  out.messages = std::move(*r);
+  co_return out;
 }
 
-asio::awaitable<chat::Result<ChatService::MatchResult>> ChatService::join_match(
-    const Identity& who) {
-  std::optional<chat::UserRef> peer;
-  {
-    std::lock_guard lock(match_mu_);
-    if (auto pair = match_queue_.join(who.user.id)) {
-      auto it = waiting_.find(pair->first);
-      peer = it->second;
-      waiting_.erase(it);
-    } else {
-      waiting_[who.user.id] = who.user;
-    }
+std::uint32_t ChatService::new_ticket() {
+  if (++next_ticket_ == 0) ++next_ticket_;  // 0 means "no place"
+  return next_ticket_;
+}
+
+chat::Result<std::optional<ChatService::Waiting>> ChatService::pair_or_wait(const Identity& who,
+                                                                            bool needs_connection,
+                                                                            std::uint32_t& ticket) {
+  std::lock_guard lock(match_mu_);
+  const auto& id = who.user.id;
+  if (pairing_.contains(id)) {
+    return chat::fail(chat::ErrorKind::conflict, "already being matched with someone");
   }
-  if (!peer) co_return MatchResult{};
+  if (auto it = waiting_.find(id); it != waiting_.end()) {
+    ticket = it->second.ticket = new_ticket();  // the latest ask holds the place
+    return std::nullopt;
+  }
+  while (auto pair = match_queue_.join(id)) {
+    auto it = waiting_.find(pair->first);
+    if (it == waiting_.end()) continue;
+    Waiting peer = std::move(it->second);
+    waiting_.erase(it);
+    // Someone whose connections are all gone would hear of the match nowhere and
+    // leave the other waiting in an empty chat: they are out of the queue instead.
+    if (!s_.presence.online(peer.user.id)) continue;
+    pairing_.insert(id);
+    pairing_.insert(peer.user.id);
+    return peer;
+  }
+  if (needs_connection && !s_.presence.online(id)) {
+    match_queue_.leave(id);
+    return chat::fail(chat::ErrorKind::conflict,
+                      "nobody is waiting, and a match could not reach you: open /api/events "
+                      "or /api/ws first, then ask again");
+  }
+  ticket = new_ticket();
+  waiting_[id] = Waiting{who.user, ticket};
+  return std::nullopt;
+}
+
+asio::awaitable<chat::Result<ChatService::Appended>> ChatService::open_random_room(
+    const Identity& who, const chat::UserRef& peer) {
   const store::NewRoom fresh{"random chat", chat::RoomKind::random, chat::Visibility::private_room,
-                             *peer};
+                             peer};
   auto room = co_await store_call<chat::Room>([&](auto cb) { s_.store.create_room(fresh, cb); });
   if (!room) co_return std::unexpected(room.error());
   const store::Command add = store::JoinRoom{room->id, who.user, chat::MemberAction::added};
   auto joined = co_await append(add);
-  if (!joined) co_return std::unexpected(joined.error());
+  if (!joined) {
+    // Half a chat is none: the peer's leaving deletes the room.
+    const store::Command undo = store::LeaveRoom{room->id, peer, chat::MemberAction::left};
+    co_await append(undo);
+  }
+  co_return joined;
+}
+
+asio::awaitable<chat::Result<ChatService::MatchResult>> ChatService::join_match(
+    const Identity& who, bool needs_connection) {
+  // One random chat at a time: a second would leave the first stranger talking to
+  // nobody who looks at it.
+  auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
+      [&](auto cb) { s_.store.list_rooms(who.user.id, cb); });
+  if (!rooms) co_return std::unexpected(rooms.error());
+  for (const auto& r : *rooms) {
+    if (r.room.kind == chat::RoomKind::random) {
+      co_return chat::fail(chat::ErrorKind::conflict,
+                           "already in a random chat (room " + r.room.id + "); leave it first");
+    }
+  }
+  std::uint32_t ticket = 0;
+  auto paired = pair_or_wait(who, needs_connection, ticket);
+  if (!paired) co_return std::unexpected(paired.error());
+  if (!*paired) {
+    MatchResult waiting;
+    waiting.ticket = ticket;
+    co_return waiting;
+  }
+  const Waiting peer = std::move(**paired);
+  auto made = co_await open_random_room(who, peer.user);
+  {
+    std::lock_guard lock(match_mu_);
+    pairing_.erase(who.user.id);
+    pairing_.erase(peer.user.id);
+    // The peer waited longest; our failure must not cost it its place.
+    if (!made && !waiting_.contains(peer.user.id)) {
+      waiting_[peer.user.id] = peer;
+      match_queue_.requeue_front(peer.user.id);
+    }
+  }
+  if (!made) co_return std::unexpected(made.error());
   auto matched = [&](const chat::UserRef& other) {
     return json::serialize(
-        json::object{{"type", "matched"}, {"room", room->id}, {"peer", user_ref_json(other)}});
+        json::object{{"type", "matched"}, {"room", made->room.id}, {"peer", user_ref_json(other)}});
   };
-  notify_user(s_.hub, peer->id, "matched", matched(who.user));
-  notify_user(s_.hub, who.user.id, "matched", matched(*peer));
-  co_return MatchResult{true, joined->room, *peer};
+  notify_user(s_.hub, peer.user.id, "matched", matched(who.user));
+  notify_user(s_.hub, who.user.id, "matched", matched(peer.user));
+  co_return MatchResult{true, made->room, peer.user, 0};
 }
 
 bool ChatService::leave_match(const chat::UserId& user) {
   std::lock_guard lock(match_mu_);
   waiting_.erase(user);
   return match_queue_.leave(user);
+}
+
+void ChatService::drop_match(const chat::UserId& user, std::uint32_t ticket) {
+  std::lock_guard lock(match_mu_);
+  auto it = waiting_.find(user);
+  if (it == waiting_.end() || it->second.ticket != ticket) return;
+  waiting_.erase(it);
+  match_queue_.leave(user);
+}
+
+void ChatService::connections_gone(const chat::UserId& user) {
+  leave_match(user);
 }
 
 void ChatService::hold_match(const chat::UserId& user) {
@@ -174,16 +260,20 @@ void ChatService::release_match(const chat::UserId& user) {
 }
 
 asio::awaitable<void> ChatService::end_random(const Identity& who, const chat::RoomId& room) {
+  const std::string notice =
+      json::serialize(json::object{{"type", "chat_ended"}, {"room", room}, {"by", who.user.id}});
+  // The leaver is out already; whoever is left is removed. Both sides are told, on
+  // every connection: the leaver's other tabs show the end too.
   auto members = co_await store_call<std::vector<chat::Member>>(
       [&](auto cb) { s_.store.list_members(room, cb); });
-  if (!members) co_return;
-  for (const auto& m : *members) {
-    const store::Command remove = store::LeaveRoom{room, m.user, chat::MemberAction::removed};
-    co_await append(remove);
-    notify_user(
-        s_.hub, m.user.id, "chat_ended",
-        json::serialize(json::object{{"type", "chat_ended"}, {"room", room}, {"by", who.user.id}}));
+  if (members) {
+    for (const auto& m : *members) {
+      const store::Command remove = store::LeaveRoom{room, m.user, chat::MemberAction::removed};
+      co_await append(remove);
+      notify_user(s_.hub, m.user.id, "chat_ended", notice);
+    }
   }
+  notify_user(s_.hub, who.user.id, "chat_ended", notice);
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::edit_message(

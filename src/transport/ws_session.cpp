@@ -334,7 +334,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     shard_.remove_tickable(this);
     held_.reset();
     // Closing the connection that asked for a match takes the user out of the queue.
-    if (in_match_queue_) chat_.leave_match(who_.user.id);
+    if (match_ticket_ != 0) chat_.drop_match(who_.user.id, match_ticket_);
     s_.metrics.connection_closed(http::Transport::ws);
     close();  // pending waits are dropped; the poller lets this session go
     parser_.release();
@@ -462,16 +462,15 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       auto r = co_await chat_.join_match(who_);
       if (!r) co_return send_error(r.error());
       // Matched now: the `matched` notice arrives through the user channel, like
-      // it does for the peer. Still waiting: say so, and leave the queue on close.
-      if (!r->matched) {
-        in_match_queue_ = true;
-        send_json({{"type", "waiting"}});
-      } else {
-        in_match_queue_ = false;
-      }
+      // it does for the peer. Still waiting: say so, and leave the queue on close
+      // (unless the place was matched or asked for again elsewhere by then).
+      match_ticket_ = r->ticket;
+      if (!r->matched) send_json({{"type", "waiting"}});
     } else if (type == "leave_match") {
       chat_.leave_match(who_.user.id);
-      in_match_queue_ = false;
+      match_ticket_ = 0;
+    } else if (type == "leave") {
+      co_await on_leave(*obj);
     } else {
       send_error({ErrorKind::bad_request, "unknown type '" + type + "'"});
     }
@@ -514,12 +513,27 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
                {"seq", r->event ? r->event->seq : 0}});
   }
 
+  // The WebSocket counterpart of POST /api/rooms/{id}/leave: {type:"leave", room}.
+  asio::awaitable<void> on_leave(json::object& obj) {
+    auto in = JsonInput::of(std::move(obj), {"type", "room"});
+    if (!in) co_return send_error(in.error());
+    auto room = in->string("room");
+    if (!room) co_return send_error(room.error(), &in->object());
+    if (!chat::is_valid_id(*room)) {
+      co_return send_error({ErrorKind::not_found, "no such room"}, &in->object());
+    }
+    auto r = co_await chat_.leave(who_, *room);
+    if (closed()) co_return;
+    if (!r) co_return send_error(r.error(), &in->object());
+    send_json({{"type", "left"}, {"room", *room}});
+  }
+
   asio::awaitable<void> on_get_offline() {
     auto r = co_await chat_.offline_messages(who_);
     if (closed()) co_return;
     if (!r) co_return send_error(r.error());
     json::array list;
-    for (const auto& e : *r) {
+    for (const auto& e : r->messages) {
       list.push_back(json::object{{"room", e.room},
                                   {"seq", e.seq},
                                   {"from_user_id", e.author.id},
@@ -527,7 +541,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
                                   {"content", e.text},
                                   {"created_at", format_time(e.created_at)}});
     }
-    send_json({{"type", "offline_list"}, {"data", std::move(list)}});
+    send_json({{"type", "offline_list"}, {"data", std::move(list)}, {"has_more", r->has_more}});
   }
 
   // The answer to a `send`: its ack, or the error.
@@ -585,7 +599,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   bool peer_closed_ = false;
   bool closing_input_done_ = false;  // nothing more is parsed
   bool finished_ = false;
-  bool in_match_queue_ = false;
+  std::uint32_t match_ticket_ = 0;  // this connection's place in the random-chat queue
 };
 
 }  // namespace

@@ -269,10 +269,13 @@ test('the random page: closing its stream leaves the queue, and cancel does too'
   await feed.close();
   // The queue place is let go before the stream counts as closed (SseStream::finish).
   await eventually(async () => (await sseOpen()) === 0, 'the server to close the stream');
+  // (A REST caller waits only while it has a connection to be told on.)
   const next = await c.guest('After Closer');
+  const nextFeed = await openSse(srv.url, '/api/events', { token: next.token });
   assert.equal(data(await c.api('POST', '/api/match', undefined, next.token)).status, 'waiting',
     'the page user left the queue with its stream');
   await c.api('DELETE', '/api/match', undefined, next.token);
+  await nextFeed.close();
 
   const canceler = await browserGuest('Canceler');
   const feed2 = await openSse(srv.url, '/events?random=1', { headers: { cookie: canceler } });
@@ -281,8 +284,10 @@ test('the random page: closing its stream leaves the queue, and cancel does too'
     assert.equal((await pagePost('/random/find', canceler, {})).text, 'waiting');
     assert.equal((await pagePost('/random/cancel', canceler, {})).status, 204);
     const third = await c.guest('After Canceler');
+    const thirdFeed = await openSse(srv.url, '/api/events', { token: third.token });
     assert.equal(data(await c.api('POST', '/api/match', undefined, third.token)).status, 'waiting');
     await c.api('DELETE', '/api/match', undefined, third.token);
+    await thirdFeed.close();
   } finally {
     await feed2.close();
   }

@@ -1,5 +1,7 @@
 #include "store/sqlite/log_writer.hpp"
 
+#include <algorithm>
+
 #include "store/clock.hpp"
 #include "store/sqlite/deferred_writes.hpp"
 #include "store/sqlite/rows.hpp"
@@ -13,7 +15,15 @@ namespace {
 // range delete instead of a periodic sweep that would stall the writer.
 void apply_retention(Connection& db, const chat::Room& room, const chat::Limits& limits) {
   if (limits.max_msgs <= 0 || room.last_seq <= limits.max_msgs) return;
-  const chat::Seq cutoff = room.last_seq - limits.max_msgs;  // keep seq > cutoff
+  chat::Seq cutoff = room.last_seq - limits.max_msgs;  // keep seq > cutoff
+  if (room.kind == chat::RoomKind::direct) {
+    // A direct message waits for its reader (get_offline): MAX_MSGS never drops what
+    // a member has not read yet. A marker that is newer but still deferred only
+    // makes this keep a little more, for one group.
+    Query q = db.query("SELECT MIN(read_seq) FROM members WHERE room_id = ?1", room.id);
+    if (q.next() && !q.is_null(0)) cutoff = std::min(cutoff, q.int64(0));
+    if (cutoff <= 0) return;
+  }
   db.exec("DELETE FROM events WHERE room_id = ?1 AND seq <= ?2", room.id, cutoff);
   db.exec("DELETE FROM reactions WHERE room_id = ?1 AND target_seq <= ?2", room.id, cutoff);
 }

@@ -230,7 +230,7 @@ chat::Result<std::vector<chat::Event>> unread_direct_messages(Connection& db,
   for (const auto& [room, read_seq] : rooms) {
     Query q = db.query("SELECT " PARLEY_EVENT_COLUMNS
                        " FROM events WHERE room_id = ?1 AND seq > ?2 AND kind = 'message' "
-                       "AND author_id <> ?3 ORDER BY seq ASC LIMIT ?4",
+                       "AND deleted = 0 AND author_id <> ?3 ORDER BY seq ASC LIMIT ?4",
                        room, read_seq, user, limit);
     while (q.next()) out.push_back(read_event(q));
   }
@@ -238,6 +238,17 @@ chat::Result<std::vector<chat::Event>> unread_direct_messages(Connection& db,
     return a.created_at < b.created_at;
   });
   if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+  // A message is offered as it reads now: its latest edit's text (an index lookup
+  // each, on events_by_target; only the messages returned pay for it).
+  for (auto& e : out) {
+    Query q = db.query(
+        "SELECT text, html FROM events WHERE room_id = ?1 AND target_seq = ?2 "
+        "AND target_seq > 0 AND kind = 'edit' ORDER BY seq DESC LIMIT 1",
+        e.room, e.seq);
+    if (!q.next()) continue;
+    e.text = q.text(0);
+    e.html = q.text(1);
+  }
   return out;
 }
 

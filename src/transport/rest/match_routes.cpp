@@ -1,5 +1,7 @@
 // Random chat over REST: POST /api/match joins the queue (idempotent), DELETE leaves
-// it. A match made later arrives on the caller's stream (/api/events, WebSocket).
+// it. A match made later arrives on the caller's stream (/api/events, WebSocket), so
+// a caller with no such connection is paired when someone waits, and is otherwise
+// refused (409) rather than left waiting for a notice it cannot receive.
 #include <boost/json/object.hpp>
 
 #include "transport/chat_service.hpp"
@@ -15,7 +17,7 @@ namespace json = boost::json;
 void add_match_routes(std::vector<Route>& out, ChatService& chat) {
   out.push_back({http::verb::post, "/api/match", Access::user,
                  [&chat](Context& c) -> asio::awaitable<Response> {
-                   auto r = co_await chat.join_match(*c.who);
+                   auto r = co_await chat.join_match(*c.who, /*needs_connection=*/true);
                    if (!r) co_return error(c.req, r.error());
                    if (!r->matched) co_return ok(c.req, json::object{{"status", "waiting"}});
                    co_return ok(c.req, json::object{{"status", "matched"},

@@ -33,6 +33,37 @@ TEST(MatchQueue, joining_again_while_waiting_changes_nothing) {
   EXPECT_FALSE(q.join("c")) << "c waits: nobody else is in the queue";
 }
 
+TEST(MatchQueue, a_requeued_user_is_waiting_again_and_paired_next) {
+  MatchQueue q;
+  EXPECT_FALSE(q.join("a"));
+  // b pairs with a, but the pairing fails afterwards: a goes back into the queue.
+  auto pair = q.join("b");
+  ASSERT_TRUE(pair);
+  EXPECT_EQ(pair->first, "a");
+  q.requeue_front("a");
+  EXPECT_TRUE(q.waiting("a"));
+  EXPECT_EQ(q.size(), 1u);
+  // Requeueing someone already waiting changes nothing.
+  q.requeue_front("a");
+  EXPECT_EQ(q.size(), 1u);
+  auto next = q.join("c");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->first, "a");
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_FALSE(q.join("d")) << "no second copy of a was left behind";
+}
+
+TEST(MatchQueue, a_requeued_user_goes_ahead_of_stale_entries) {
+  MatchQueue q;
+  EXPECT_FALSE(q.join("x"));
+  EXPECT_TRUE(q.leave("x"));  // x's entry stays in line, stale
+  q.requeue_front("a");
+  auto pair = q.join("b");
+  ASSERT_TRUE(pair);
+  EXPECT_EQ(pair->first, "a");
+  EXPECT_FALSE(q.join("c")) << "x left: c waits";
+}
+
 TEST(MatchQueue, a_user_is_never_matched_with_itself) {
   MatchQueue q;
   EXPECT_FALSE(q.join("a"));

@@ -641,6 +641,76 @@ TEST_P(StoreConformance, unread_direct_messages_are_the_peers_messages_after_the
   EXPECT_EQ((*for_anna)[0].seq, reply.seq);
 }
 
+TEST_P(StoreConformance, unread_direct_messages_leave_out_deleted_and_read_as_edited) {
+  const auto a = make_user("anna");
+  const auto b = make_user("bert");
+  auto ab = sync_->direct_room(a.ref(), b.ref());
+  ASSERT_TRUE(ab);
+  const auto kept = post(*ab, a, "typo");
+  const auto gone = post(*ab, a, "oops, wrong person");
+  const auto plain = post(*ab, a, "plain");
+  ASSERT_TRUE(sync_->append(
+      EditMessage{.room = ab->id, .actor = a.id, .target_seq = kept.seq, .text = "fixed once"}));
+  ASSERT_TRUE(sync_->append(EditMessage{.room = ab->id,
+                                        .actor = a.id,
+                                        .target_seq = kept.seq,
+                                        .text = "fixed twice",
+                                        .html = "<p>fixed twice</p>"}));
+  ASSERT_TRUE(sync_->append(DeleteMessage{.room = ab->id, .actor = a.id, .target_seq = gone.seq}));
+
+  auto waiting = sync_->unread_direct_messages(b.id, 100);
+  ASSERT_TRUE(waiting) << waiting.error().message;
+  // Deleted: not offered at all (not as an empty message). Edited: its latest text.
+  ASSERT_EQ(seqs_of(*waiting), (std::vector<chat::Seq>{kept.seq, plain.seq}));
+  EXPECT_EQ((*waiting)[0].text, "fixed twice");
+  EXPECT_EQ((*waiting)[0].html, "<p>fixed twice</p>");
+  EXPECT_EQ((*waiting)[1].text, "plain");
+  // The limit counts what is offered: the deleted message takes no place.
+  auto first = sync_->unread_direct_messages(b.id, 1);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(seqs_of(*first), (std::vector<chat::Seq>{kept.seq}));
+}
+
+TEST_P(StoreConformance, retention_never_drops_a_direct_message_before_it_is_read) {
+  chat::Limits limits;
+  limits.max_msgs = 3;
+  open(limits);
+  const auto a = make_user("anna");
+  const auto b = make_user("bert");
+  auto ab = sync_->direct_room(a.ref(), b.ref());
+  ASSERT_TRUE(ab);
+  std::vector<chat::Seq> sent;
+  for (int i = 0; i < 8; ++i) sent.push_back(post(*ab, a, "m" + std::to_string(i)).seq);
+
+  // Bert has read none of them: all eight wait for him, and history still has them.
+  auto waiting = sync_->unread_direct_messages(b.id, 100);
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(seqs_of(*waiting), sent);
+  auto page = sync_->history({.room = ab->id, .limit = 100});
+  ASSERT_TRUE(page);
+  EXPECT_LE(page->earliest_seq, sent.front());
+
+  // Once he has read up to the sixth, retention applies again to what both have
+  // read, and keeps the newest max_msgs events as for any room.
+  ASSERT_TRUE(sync_->set_read(ab->id, b.id, sent[5]));
+  const auto last = post(*ab, a, "after reading");
+  waiting = sync_->unread_direct_messages(b.id, 100);
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(seqs_of(*waiting), (std::vector<chat::Seq>{sent[6], sent[7], last.seq}));
+  page = sync_->history({.room = ab->id, .limit = 100});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->earliest_seq, last.seq - 2);
+  EXPECT_EQ(seqs_of(page->events), range(last.seq - 2, last.seq));
+
+  // A group room is not held back by unread markers.
+  const auto group = make_room(a);
+  join(group, b);
+  for (int i = 0; i < 8; ++i) post(group, a, "g" + std::to_string(i));
+  auto gpage = sync_->history({.room = group.id, .limit = 100});
+  ASSERT_TRUE(gpage);
+  EXPECT_EQ(gpage->events.size(), 3u);
+}
+
 TEST_P(StoreConformance, concurrent_direct_room_calls_create_one_room) {
   const auto a = make_user("anna");
   const auto b = make_user("bert");

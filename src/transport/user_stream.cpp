@@ -71,11 +71,18 @@ class UserStream final : public SseStream {
       held_.emplace_back(std::move(*cursor), ws);
       return;
     }
-    send_dm(*cursor, *ws);
+    send_live(*cursor, *ws);
   }
 
   // Follows no room: nothing is replayed from a room's log.
   hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
+
+  // A DM's notice is published a store read after its commit (the room's members
+  // are looked up first), so it can arrive after the replay that already sent it.
+  void send_live(const DmCursor& c, const std::string& payload) {
+    if (replayed_.erase({c.room, c.seq}) > 0) return;
+    send_dm(c, payload);
+  }
 
   void send_dm(const DmCursor& c, const std::string& payload) {
     if (resume_ && c <= *resume_) return;  // the client had it before it reconnected
@@ -99,17 +106,13 @@ class UserStream final : public SseStream {
     for (const auto& e : *unread) replayed.emplace_back(DmCursor::of(e), &e);
     std::sort(replayed.begin(), replayed.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::set<std::pair<std::string_view, chat::Seq>> sent;
     for (const auto& [cursor, e] : replayed) {
-      sent.emplace(e->room, e->seq);
+      replayed_.emplace(e->room, e->seq);
       send_dm(cursor, json::serialize(direct_notice_json(*e, who_.user.id)));
     }
-    for (const auto& [cursor, payload] : held_) {
-      if (sent.contains({cursor.room, cursor.seq})) continue;
-      send_dm(cursor, *payload);
-    }
-    std::vector<std::pair<DmCursor, hub::FramePtr>>().swap(held_);
     replaying_ = false;
+    for (const auto& [cursor, payload] : held_) send_live(cursor, *payload);
+    std::vector<std::pair<DmCursor, hub::FramePtr>>().swap(held_);
   }
 
   ChatService& chat_;
@@ -117,6 +120,9 @@ class UserStream final : public SseStream {
   bool replaying_ = false;
   // Live DMs that arrived while the unread ones were being read.
   std::vector<std::pair<DmCursor, hub::FramePtr>> held_;
+  // Replayed DMs whose live notice may still come: each is dropped when it does
+  // (at most the 500 of one replay, most gone moments after it).
+  std::set<std::pair<std::string, chat::Seq>> replayed_;
 };
 
 }  // namespace

@@ -124,28 +124,43 @@ test('read DMs are not replayed', async () => {
 
 test('DMs sent while the stream connects and replays are each delivered exactly once', async () => {
   const ada = await c.guest('Race Ada');
-  const bob = await c.guest('Race Bob');
-  const room = await dmRoom(bob, ada);
-  const N = 60;
-  for (let i = 0; i < 20; i++) await c.post(bob.token, room.id, `before ${i}`);
-  // Sends run while the stream opens, subscribes and reads the unread set, so some
-  // land before its query, some during it, some after it.
-  const sends = (async () => {
-    const out = [];
-    for (let i = 0; i < N; i++) out.push(await c.post(bob.token, room.id, `during ${i}`));
-    return out;
-  })();
-  const s = await stream(ada, { name: 'ada' });
-  const posted = await sends;
-  const total = 20 + N;
-  const got = await s.take((r) => r.event === 'chat', total, undefined, `all ${total} DMs`);
-  await c.post(bob.token, room.id, 'after');
-  await s.next((r) => r.event === 'chat' && r.json.content === 'after', undefined, 'the DM after');
-  const chats = s.events.filter((r) => r.event === 'chat');
-  const keys = chats.map((r) => key(r.json));
-  assert.equal(new Set(keys).size, keys.length, 'no DM twice');
-  assert.equal(chats.length, total + 1, 'every DM, once');
-  for (const p of posted) assert.ok(keys.includes(`${room.id}#${p.seq}`), `DM #${p.seq} arrived`);
-  const seqs = got.map((r) => r.json.seq);
-  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order within the room');
+  const senders = [];
+  for (let i = 0; i < 4; i++) {
+    const u = await c.guest(`Race Sender ${i}`);
+    senders.push({ u, room: await dmRoom(u, ada) });
+  }
+  for (const { u, room } of senders) await c.post(u.token, room.id, 'before');
+  // Four senders post at once while streams open one after another, so DMs are
+  // stored before each stream's query, during it (live and read both: sent once)
+  // and after it.
+  let sending = true;
+  const posted = [];
+  const sends = Promise.all(senders.map(async ({ u, room }) => {
+    for (let i = 0; sending && i < 400; i++) {
+      posted.push({ room: room.id, seq: (await c.post(u.token, room.id, `during ${i}`)).seq });
+    }
+  }));
+  const streams = [];
+  try {
+    for (let i = 0; i < 6; i++) streams.push(await stream(ada, { name: `ada-${i}` }));
+  } finally {
+    sending = false;
+  }
+  await sends;
+  for (const { u, room } of senders) {
+    posted.push({ room: room.id, seq: (await c.post(u.token, room.id, 'after')).seq });
+  }
+  const total = senders.length + posted.length; // the 'before' ones, and every later one
+  for (const s of streams) {
+    await s.take((r) => r.event === 'chat', total, undefined, `all ${total} DMs on ${s.name}`);
+    const chats = s.events.filter((r) => r.event === 'chat');
+    const keys = chats.map((r) => key(r.json));
+    assert.equal(new Set(keys).size, keys.length, `${s.name}: no DM twice`);
+    assert.equal(chats.length, total, `${s.name}: every DM, once`);
+    for (const p of posted) assert.ok(keys.includes(key(p)), `DM ${key(p)} on ${s.name}`);
+    for (const { room } of senders) {
+      const seqs = chats.filter((r) => r.json.room === room.id).map((r) => r.json.seq);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${s.name}: in seq order within a room`);
+    }
+  }
 });

@@ -64,6 +64,7 @@ int serve(const Config& config) {
   options.sse_ping = std::chrono::seconds(config.sse_ping_seconds);
   options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);
   options.secure_cookies = config.secure_cookies();
+  options.single_session = config.single_session;
 
   transport::Services services{*store,  hub,      jwt,     metrics,        send_rate,
                                workers, presence, options, web::event_html};

@@ -13,6 +13,7 @@
 #include "transport/authenticate.hpp"
 #include "transport/sse_session.hpp"
 #include "transport/user_feed.hpp"
+#include "transport/user_stream.hpp"
 #include "transport/ws/handshake.hpp"
 #include "transport/ws_session.hpp"
 
@@ -162,11 +163,15 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
                 std::move(*ctx.who));
             co_return;
           }
-          case RouteKind::user_stream:
+          case RouteKind::user_stream: {
+            // Its resume point is a DM cursor (transport/dm_cursor.hpp), not a seq.
+            std::string resume = ctx.query("since");
+            if (auto it = req.find("Last-Event-ID"); it != req.end()) resume = it->value();
             server.metrics.connection_upgraded(Transport::sse);
-            transport::start_user_stream(server.chat, shard, std::move(stream),
-                                         std::move(*ctx.who));
+            transport::start_user_stream(server.chat, shard, std::move(stream), std::move(*ctx.who),
+                                         resume);
             co_return;
+          }
           case RouteKind::sse_user:
             server.metrics.connection_upgraded(Transport::sse);
             // ?random=1: the /random page's stream, which holds its queue place.

@@ -91,14 +91,7 @@ asio::awaitable<void> ChatService::notify_direct(const chat::Event& e) {
   if (!members) co_return;
   for (const auto& m : *members) {
     if (m.user.id == e.author.id) continue;
-    json::object o{{"type", "chat"},
-                   {"from_user_id", e.author.id},
-                   {"to_user_id", m.user.id},
-                   {"content", e.text},
-                   {"room", e.room},
-                   {"seq", e.seq},
-                   {"created_at", format_time(e.created_at)}};
-    notify_user(s_.hub, m.user.id, "chat", json::serialize(o));
+    notify_user(s_.hub, m.user.id, "chat", json::serialize(direct_notice_json(e, m.user.id)));
   }
 }
 

@@ -8,6 +8,16 @@ namespace parley::transport {
 
 namespace json = boost::json;
 
+json::object direct_notice_json(const chat::Event& e, const chat::UserId& to) {
+  return json::object{{"type", "chat"},
+                      {"from_user_id", e.author.id},
+                      {"to_user_id", to},
+                      {"content", e.text},
+                      {"room", e.room},
+                      {"seq", e.seq},
+                      {"created_at", format_time(e.created_at)}};
+}
+
 std::string format_time(chat::TimeMs ms) {
   using namespace std::chrono;
   sys_time<milliseconds> t{milliseconds{ms}};

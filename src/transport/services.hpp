@@ -37,6 +37,7 @@ struct Options {
   std::chrono::seconds ws_idle_timeout{60};  // no pong for this long closes the socket
   std::chrono::seconds session_ttl{90 * 24 * 3600};
   bool secure_cookies = false;  // BASE_URL is https
+  bool single_session = false;  // SINGLE_SESSION: a user's newest connection ends the older
 };
 
 // Per-user send rate, shared by every shard so a user with two connections on two

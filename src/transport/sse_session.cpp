@@ -17,14 +17,9 @@ class SseSession final : public SseStream {
       : SseStream(chat.services(), shard, format, std::move(who), std::move(stream)),
         format_(format) {}
 
-  // Follows `room` from `after`, or, without a room, listens to the user's channel.
-  void start(const std::optional<chat::RoomId>& room, chat::Seq after) {
+  void start(const chat::RoomId& room, chat::Seq after) {
     open();
-    if (room) {
-      follow(*room, after);
-    } else {
-      listen_user_channel();
-    }
+    follow(room, after);
   }
 
  private:
@@ -37,13 +32,6 @@ class SseSession final : public SseStream {
 };
 
 }  // namespace
-
-void start_user_stream(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
-                       Identity who) {
-  auto session = std::make_shared<SseSession>(chat, shard, std::move(stream), hub::Format::sse_json,
-                                              std::move(who));
-  session->start(std::nullopt, 0);
-}
 
 void start_sse_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
                        chat::RoomId room, chat::Seq after, hub::Format format, Identity who) {

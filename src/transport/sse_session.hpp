@@ -19,9 +19,6 @@ class ChatService;
 void start_sse_session(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
                        chat::RoomId room, chat::Seq after, hub::Format format, Identity who);
 
-// The caller's own stream (GET /api/events): the notices of its user channel —
-// direct messages, matches, chats ended — as SSE events named by their type.
-void start_user_stream(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
-                       Identity who);
+// The caller's own stream (GET /api/events) is user_stream.hpp.
 
 }  // namespace parley::transport

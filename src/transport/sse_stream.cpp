@@ -100,7 +100,8 @@ void SseStream::continue_write() {
   const bool ok = status == SocketWriter::Status::done;
   writer_.reset();
   write_done(ok);
-  if (!ok || close_after_write_) finish();
+  // Ending after a write: only once what was queued behind it is out too.
+  if (!ok || (close_after_write_ && queued_bytes() == 0)) finish();
 }
 
 void SseStream::on_writable() {
@@ -123,6 +124,19 @@ void SseStream::drain() {
   flush();
   mark_closed();
   if (!writing()) finish();
+}
+
+void SseStream::on_kicked(const hub::FramePtr& notice) {
+  // An EventSource reconnects whenever its stream ends, `retry` ms later: one that
+  // does not handle `kicked` (API.md notes: close it) would come back at once and
+  // kick the newer connection in turn, and the two would take turns forever. An
+  // hour's retry turns that into one reconnect an hour; a client that handles
+  // `kicked` never sees it.
+  static const auto no_retry = hub::make_frame("retry: 3600000\n\n");
+  if (closed()) return;
+  enqueue(no_retry);
+  enqueue(notice);
+  close_after_write_ = true;  // continue_write() ends the stream once these are out
 }
 
 hub::FramePtr SseStream::encode_reset(const std::string&, chat::Seq earliest) {

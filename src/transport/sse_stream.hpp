@@ -33,6 +33,8 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
   // The stream can't report an error in-band; ending it makes the browser retry from
   // its Last-Event-ID, which loses nothing.
   void on_store_error(const std::string&, const chat::Error&) override { finish(); }
+  // SINGLE_SESSION: a long `retry:`, the `kicked` event, then the stream ends.
+  void on_kicked(const hub::FramePtr& notice) override;
 
  private:
   void on_readable() override;

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 
+#include "transport/single_session.hpp"
 #include "transport/store_call.hpp"
 #include "transport/user_channel.hpp"
 
@@ -75,7 +76,11 @@ void Streamer::follow(const std::string& room, chat::Seq after) {
 
 void Streamer::listen_user_channel() {
   listening_ = true;
+  serial_ = next_session_serial();
+  // Subscribed before the kick goes out, so a newer connection's kick (which carries
+  // a later serial) cannot miss this one.
   shard_.subscribe(user_channel(who_.user.id), this);
+  if (s_.options.single_session) kick_older_sessions(s_.hub, who_.user.id, serial_);
 }
 
 void Streamer::unfollow(const std::string& room) {
@@ -84,9 +89,19 @@ void Streamer::unfollow(const std::string& room) {
 }
 
 void Streamer::deliver(const hub::FramesPtr& frames) {
-  if (closed_) return;
+  if (closed_ || kicked_) return;
   Feed* found = nullptr;
-  if (!(listening_ && is_user_channel(frames->room, who_.user.id))) {
+  const bool own_channel = on_user_channel(frames);
+  if (own_channel && frames->kick_before != 0) {
+    // Only a newer connection's kick counts: our own comes back to us too.
+    if (frames->kick_before <= serial_ || !s_.options.single_session) return;
+    const auto& notice = frames->get(format_);
+    if (!notice) return;
+    kicked_ = true;
+    on_kicked(notice);
+    return;
+  }
+  if (!own_channel) {
     found = find_feed(frames->room);
     if (!found) return;
   }

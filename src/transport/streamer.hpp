@@ -24,6 +24,7 @@
 #include "hub/shard.hpp"
 #include "transport/identity.hpp"
 #include "transport/services.hpp"
+#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -47,7 +48,8 @@ class Streamer : public hub::Subscriber,
   void follow(const std::string& room, chat::Seq after);
   void unfollow(const std::string& room);
   // Receives the transient notices of the user's own channel (user_channel.hpp): no
-  // log, no order to keep, nothing to catch up.
+  // log, no order to keep, nothing to catch up. Under SINGLE_SESSION this also ends
+  // the user's older connections (single_session.hpp).
   void listen_user_channel();
   // Queues a frame for the next flush. Returns false if the queue passed its bound
   // and the session is being closed.
@@ -70,12 +72,22 @@ class Streamer : public hub::Subscriber,
   virtual hub::FramePtr encode_replayed(const chat::Event& e) = 0;
   virtual hub::FramePtr encode_reset(const std::string& room, chat::Seq earliest) = 0;
   virtual void on_store_error(const std::string& room, const chat::Error& e) = 0;
+  // SINGLE_SESSION: a newer connection of the user opened. `notice` is the `kicked`
+  // event in this session's format; the session sends it after what is queued and
+  // then ends without inviting a reconnect. Runs inside the shard's delivery loop.
+  // Nothing is delivered to the session after this.
+  virtual void on_kicked(const hub::FramePtr& notice) = 0;
   void write_done(bool ok);
 
   // Stops all output: nothing more is queued or written (shutdown, errors).
   void mark_closed();
   bool following(const std::string& room) const { return find_feed(room) != nullptr; }
   bool closed() const noexcept { return closed_; }
+  bool kicked() const noexcept { return kicked_; }
+  // Whether `frames` came on this session's user channel (listen_user_channel()).
+  bool on_user_channel(const hub::FramesPtr& frames) const {
+    return listening_ && is_user_channel(frames->room, who_.user.id);
+  }
   bool writing() const noexcept { return writing_; }
   std::size_t queued_bytes() const noexcept { return pending_bytes_ + inflight_bytes_; }
 
@@ -113,6 +125,8 @@ class Streamer : public hub::Subscriber,
   bool closed_ = false;
   bool attached_ = true;
   bool listening_ = false;  // to the user's channel
+  bool kicked_ = false;
+  std::uint64_t serial_ = 0;  // from next_session_serial(), once listening
   std::uint32_t generations_ = 0;
   // Catch-up waits here while the queue is full; made on the first wait, as most
   // sessions never wait (a timer is 120 bytes).

@@ -18,6 +18,7 @@
 #include "transport/event_json.hpp"
 #include "transport/json_input.hpp"
 #include "transport/polled_socket.hpp"
+#include "transport/single_session.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 #include "transport/ws/frame.hpp"
@@ -35,6 +36,11 @@ using Clock = std::chrono::steady_clock;
 
 // How long a closing handshake may take before the socket is just closed.
 constexpr auto k_close_timeout = std::chrono::seconds(5);
+
+// The close code of a connection ended by SINGLE_SESSION (API.md): in the range
+// RFC 6455 leaves to applications, so clients can tell it from a server going away
+// (1001) and know not to reconnect.
+constexpr std::uint16_t k_close_kicked = 4001;
 
 // Reads land here first: one buffer per shard thread, so an idle connection holds
 // no read buffer (only a partial frame, when one is pending).
@@ -284,6 +290,10 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     }
     write_done(ok);
     if (!ok) return abort();
+    if (kick_close_waiting_) {
+      kick_close_waiting_ = false;
+      return close_after_kick();
+    }
     if (close_pending_) {
       close_pending_ = false;
       write_close_frame();
@@ -319,6 +329,27 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     // not see its tables change. The socket goes now; the rest right after.
     shutdown(SHUT_RDWR);
     asio::post(shard_.context(), [self = shared_from_this(), this] { finish(); });
+  }
+
+  // SINGLE_SESSION: the `kicked` frame, then close 4001. Not from inside the
+  // shard's delivery loop, which is where this is called: posted.
+  void on_kicked(const hub::FramePtr& notice) override {
+    if (close_sent_ || finished_) return;
+    enqueue(notice);
+    asio::post(shard_.context(), [self = shared_from_this(), this] { close_after_kick(); });
+  }
+
+  void close_after_kick() {
+    if (close_sent_ || finished_) return;
+    // send_close() drops what is still queued: a write in progress finishes first
+    // (written() comes back here), then the queue, with the `kicked` frame, goes out
+    // ahead of the close frame.
+    if (writing()) {
+      kick_close_waiting_ = true;
+      return;
+    }
+    flush();
+    send_close(k_close_kicked, k_kick_reason);
   }
 
   void drain() override {
@@ -600,6 +631,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   bool closing_input_done_ = false;  // nothing more is parsed
   bool finished_ = false;
   std::uint32_t match_ticket_ = 0;  // this connection's place in the random-chat queue
+  bool kick_close_waiting_ = false;  // kicked while writing: close once the write is done
 };
 
 }  // namespace

@@ -1,0 +1,137 @@
+#include "transport/user_stream.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "transport/chat_service.hpp"
+#include "transport/dm_cursor.hpp"
+#include "transport/encode.hpp"
+#include "transport/event_json.hpp"
+#include "transport/sse_stream.hpp"
+
+namespace parley::transport {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace json = boost::json;
+
+namespace {
+
+// The cursor of a live `chat` notice, from its own fields (its WebSocket form is the
+// JSON object direct_notice_json() made).
+std::optional<DmCursor> cursor_of_notice(const std::string& payload) {
+  boost::system::error_code ec;
+  auto v = json::parse(payload, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  const auto& o = v.as_object();
+  const auto* room = o.if_contains("room");
+  const auto* seq = o.if_contains("seq");
+  const auto* at = o.if_contains("created_at");
+  if (!room || !room->is_string() || !seq || !seq->is_int64() || !at || !at->is_string()) {
+    return std::nullopt;
+  }
+  auto ms = parse_time(at->get_string());
+  if (!ms) return std::nullopt;
+  return DmCursor{*ms, std::string(room->get_string()), seq->get_int64()};
+}
+
+class UserStream final : public SseStream {
+ public:
+  UserStream(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
+             std::optional<DmCursor> resume)
+      : SseStream(chat.services(), shard, hub::Format::sse_json, std::move(who), std::move(stream)),
+        chat_(chat),
+        resume_(std::move(resume)) {}
+
+  void start() {
+    open();
+    replaying_ = true;
+    // Listening first, reading second: a DM committed in between is in both, and
+    // sent once.
+    listen_user_channel();
+    asio::co_spawn(shard_.context(), replay(), asio::detached);
+  }
+
+ private:
+  void deliver(const hub::FramesPtr& frames) override {
+    if (closed() || kicked() || frames->kick_before != 0 || !on_user_channel(frames)) {
+      return Streamer::deliver(frames);
+    }
+    const auto& ws = frames->get(hub::Format::ws);
+    if (!ws || !ws->starts_with(R"({"type":"chat",)")) return Streamer::deliver(frames);
+    auto cursor = cursor_of_notice(*ws);
+    if (!cursor) return Streamer::deliver(frames);  // sent as it is, without an id
+    if (replaying_) {
+      held_.emplace_back(std::move(*cursor), ws);
+      return;
+    }
+    send_live(*cursor, *ws);
+  }
+
+  // Follows no room: nothing is replayed from a room's log.
+  hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
+
+  // A DM's notice is published a store read after its commit (the room's members
+  // are looked up first), so it can arrive after the replay that already sent it.
+  void send_live(const DmCursor& c, const std::string& payload) {
+    if (replayed_.erase({c.room, c.seq}) > 0) return;
+    send_dm(c, payload);
+  }
+
+  void send_dm(const DmCursor& c, const std::string& payload) {
+    if (resume_ && c <= *resume_) return;  // the client had it before it reconnected
+    enqueue(hub::make_frame(sse_event(c.to_string(), "chat", payload)));
+  }
+
+  asio::awaitable<void> replay() {
+    auto self = shared_from_this();
+    // The same store call as get_offline, so both always report the same DMs.
+    auto unread = co_await chat_.offline_messages(who_);
+    if (closed() || kicked()) co_return;
+    if (!unread) {
+      // The stream can't report it in-band; the client reconnects from its
+      // Last-Event-ID and loses nothing.
+      finish();
+      co_return;
+    }
+    // In cursor order, so a client's Last-Event-ID is always the furthest it got.
+    std::vector<std::pair<DmCursor, const chat::Event*>> replayed;
+    replayed.reserve(unread->size());
+    for (const auto& e : *unread) replayed.emplace_back(DmCursor::of(e), &e);
+    std::sort(replayed.begin(), replayed.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [cursor, e] : replayed) {
+      replayed_.emplace(e->room, e->seq);
+      send_dm(cursor, json::serialize(direct_notice_json(*e, who_.user.id)));
+    }
+    replaying_ = false;
+    for (const auto& [cursor, payload] : held_) send_live(cursor, *payload);
+    std::vector<std::pair<DmCursor, hub::FramePtr>>().swap(held_);
+  }
+
+  ChatService& chat_;
+  std::optional<DmCursor> resume_;
+  bool replaying_ = false;
+  // Live DMs that arrived while the unread ones were being read.
+  std::vector<std::pair<DmCursor, hub::FramePtr>> held_;
+  // Replayed DMs whose live notice may still come: each is dropped when it does
+  // (at most the 500 of one replay, most gone moments after it).
+  std::set<std::pair<std::string, chat::Seq>> replayed_;
+};
+
+}  // namespace
+
+void start_user_stream(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
+                       std::string_view resume) {
+  auto session = std::make_shared<UserStream>(chat, shard, std::move(stream), std::move(who),
+                                              DmCursor::parse(resume));
+  session->start();
+}
+
+}  // namespace parley::transport

@@ -1,0 +1,28 @@
+#pragma once
+// The caller's own stream, GET /api/events (API.md): SSE-JSON events named by their
+// type from the user's channel (user_channel.hpp): `chat` (direct messages),
+// `matched`, `chat_ended`, `kicked`.
+//
+// Direct messages are not lost while the stream is closed: on connect it first sends
+// the DMs the user has not read (the set `get_offline` returns, oldest first), then
+// the live ones, with nothing falling between (it listens before it reads, and a DM
+// both read and heard is sent once, by (room, seq)). Every `chat` event carries an
+// `id:` (dm_cursor.hpp); a reconnect's Last-Event-ID, or `?since=` with the same
+// value, skips the DMs up to it. Transient notices carry no id.
+// Lives on one shard.
+#include <boost/beast/core/tcp_stream.hpp>
+#include <string_view>
+
+#include "hub/shard.hpp"
+#include "transport/identity.hpp"
+
+namespace parley::transport {
+
+class ChatService;
+
+// `resume` is the client's Last-Event-ID (or `since`); empty or not a cursor: the
+// stream starts with every unread DM.
+void start_user_stream(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
+                       Identity who, std::string_view resume);
+
+}  // namespace parley::transport

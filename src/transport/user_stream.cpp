@@ -102,8 +102,8 @@ class UserStream final : public SseStream {
     }
     // In cursor order, so a client's Last-Event-ID is always the furthest it got.
     std::vector<std::pair<DmCursor, const chat::Event*>> replayed;
-    replayed.reserve(unread->size());
-    for (const auto& e : *unread) replayed.emplace_back(DmCursor::of(e), &e);
+    replayed.reserve(unread->messages.size());
+    for (const auto& e : unread->messages) replayed.emplace_back(DmCursor::of(e), &e);
     std::sort(replayed.begin(), replayed.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [cursor, e] : replayed) {

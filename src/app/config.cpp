@@ -666,6 +666,7 @@ chat::Limits limits_of(const Config& config) {
   chat::Limits limits;
   limits.max_msg_bytes = config.max_msg_bytes;
   limits.max_msgs = config.max_msgs;
+  limits.retention_days = config.retention_days;
   limits.send_rate_per_sec = config.send_rate_per_sec;
   limits.send_burst = config.send_burst;
   return limits;

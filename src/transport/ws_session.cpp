@@ -630,7 +630,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   bool peer_closed_ = false;
   bool closing_input_done_ = false;  // nothing more is parsed
   bool finished_ = false;
-  std::uint32_t match_ticket_ = 0;  // this connection's place in the random-chat queue
+  std::uint32_t match_ticket_ = 0;   // this connection's place in the random-chat queue
   bool kick_close_waiting_ = false;  // kicked while writing: close once the write is done
 };
 

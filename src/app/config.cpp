@@ -256,13 +256,18 @@ const std::vector<Setting>& settings() {
        PARLEY_SHOW(c.base_url)},
 
       // --- storage ---
-      {"DATABASE_URL", "URL", "sqlite://PATH, postgres://... or redis://...", false, "",
+      {"DATABASE_URL", "URL", "sqlite://PATH (postgres://, redis://: not supported yet)", false, "",
        [](Config& c, std::string_view n, const std::string& v, Problems& p) {
          auto s = non_empty(n, v, p);
          if (!s) return;
-         if (!starts_with_any(
-                 *s, {"sqlite://", "postgres://", "postgresql://", "redis://", "rediss://"})) {
-           p.add(n, in_quotes(v) + " must start with sqlite://, postgres:// or redis://");
+         // API.md names postgres:// and redis:// stores; this build has neither, and
+         // saying so here (exit 2) beats failing later when the store opens.
+         if (starts_with_any(*s, {"postgres://", "postgresql://", "redis://", "rediss://"})) {
+           p.add(n, in_quotes(redact_url(*s)) +
+                        ": this build supports sqlite:// only for now (postgres:// and "
+                        "redis:// stores are not implemented yet)");
+         } else if (!s->starts_with("sqlite://")) {
+           p.add(n, in_quotes(v) + " must start with sqlite://");
          } else if (*s == "sqlite://") {
            p.add(n, in_quotes(v) + " names no database file");
          } else {
@@ -270,29 +275,38 @@ const std::vector<Setting>& settings() {
          }
        },
        PARLEY_SHOW(redact_url(c.database_url))},
-      {"REDIS_URL", "URL", "Redis for events across instances; empty: single instance", false, "",
+      {"REDIS_URL", "URL", "Must be empty: events across instances are not implemented yet", false,
+       "",
        [](Config& c, std::string_view n, const std::string& v, Problems& p) {
          std::string s = trim(v);
          if (!s.empty() && !starts_with_any(s, {"redis://", "rediss://"})) {
            p.add(n, in_quotes(v) + " must start with redis:// or rediss://");
            return;
          }
+         // Running single-instance while the operator asked for several would split
+         // rooms between instances without a word: refuse instead.
+         if (!s.empty()) {
+           p.add(n,
+                 "the multi-instance event bus (Redis) is not implemented yet; leave "
+                 "REDIS_URL empty and run one instance");
+           return;
+         }
          c.redis_url = std::move(s);
        },
        PARLEY_SHOW(redact_url(c.redis_url))},
-      {"MEDIA_DIR", "DIR", "Directory for uploaded media when S3 is not configured", false, "",
+      {"MEDIA_DIR", "DIR", "Media directory (attachments are not supported yet)", false, "",
        PARLEY_NON_EMPTY(media_dir), PARLEY_SHOW(c.media_dir)},
       {"STATIC_DIR", "DIR", "The web app's static files; empty: the static/ beside the binary",
        false, "", PARLEY_TEXT(static_dir), PARLEY_SHOW(c.static_dir)},
-      {"S3_ENDPOINT", "URL", "S3-compatible endpoint; empty: AWS", false, "",
+      {"S3_ENDPOINT", "URL", "S3 endpoint (attachments are not supported yet)", false, "",
        [](Config& c, std::string_view n, const std::string& v, Problems& p) {
          if (trim(v).empty()) return;
          if (auto u = http_url(n, v, p)) c.s3.endpoint = std::move(*u);
        },
        PARLEY_SHOW(c.s3.endpoint)},
-      {"S3_BUCKET", "NAME", "S3 bucket for media; set: media go to S3", false, "",
+      {"S3_BUCKET", "NAME", "S3 bucket (attachments are not supported yet)", false, "",
        PARLEY_TEXT(s3.bucket), PARLEY_SHOW(c.s3.bucket)},
-      {"S3_REGION", "NAME", "S3 region", false, "", PARLEY_TEXT(s3.region),
+      {"S3_REGION", "NAME", "S3 region (unused for now)", false, "", PARLEY_TEXT(s3.region),
        PARLEY_SHOW(c.s3.region)},
       {"S3_ACCESS_KEY_ID", "", "S3 access key id", true, "", PARLEY_TEXT(s3.access_key_id),
        PARLEY_SHOW(show_secret(c.s3.access_key_id, false))},
@@ -370,7 +384,7 @@ const std::vector<Setting>& settings() {
        PARLEY_INT(retention_days, 0, 36'500), PARLEY_SHOW_NUM(retention_days)},
 
       // --- process ---
-      {"INSTANCE_ID", "ID", "Name of this instance among several", false, "<hostname>-<pid>",
+      {"INSTANCE_ID", "ID", "This instance, in /health and logs", false, "<hostname>-<pid>",
        [](Config& c, std::string_view n, const std::string& v, Problems& p) {
          std::string s = trim(v);
          if (s.empty()) return;  // empty: keep the default
@@ -415,7 +429,7 @@ const std::vector<Setting>& settings() {
       {"SSE_PING_SECONDS", "SECONDS", "Comment line sent on idle event streams", false, "",
        PARLEY_INT(sse_ping_seconds, 1, 24, "proxies drop streams idle for 25 s or more"),
        PARLEY_SHOW_NUM(sse_ping_seconds)},
-      {"WS_PING_SECONDS", "SECONDS", "Ping sent on idle WebSockets", false, "",
+      {"WS_PING_SECONDS", "SECONDS", "Ping after this silence (< pong timeout)", false, "",
        PARLEY_INT(ws_ping_seconds, 1, 3600), PARLEY_SHOW_NUM(ws_ping_seconds)},
       {"WS_PONG_TIMEOUT_SECONDS", "SECONDS", "A WebSocket silent this long is closed", false, "",
        PARLEY_INT(ws_pong_timeout_seconds, 1, 3600), PARLEY_SHOW_NUM(ws_pong_timeout_seconds)},
@@ -538,6 +552,13 @@ void cross_check(Config& c, Problems& p) {
                                  " must be at least MAX_MSG_SIZE_BYTE (" +
                                  std::to_string(c.max_msg_bytes) + ")");
 
+  if (!p.has("WS_PING_SECONDS") && !p.has("WS_PONG_TIMEOUT_SECONDS") &&
+      c.ws_ping_seconds >= c.ws_pong_timeout_seconds && c.ws_pong_timeout_seconds > 1)
+    p.add("WS_PING_SECONDS", std::to_string(c.ws_ping_seconds) +
+                                 " must be less than WS_PONG_TIMEOUT_SECONDS (" +
+                                 std::to_string(c.ws_pong_timeout_seconds) +
+                                 "): the ping must go out before the peer is given up on");
+
   if (!c.guest_login && !c.enable_password_login && !c.github.enabled() && !c.google.enabled() &&
       !c.discord.enabled())
     c.warnings.push_back(
@@ -618,11 +639,25 @@ Config resolve_config(const Settings& flags, const Settings& env, const Dotenv& 
   // Problems in the .env file come first: they may explain the ones after.
   for (const auto& e : dotenv.errors) p.list.push_back(e);
 
+  std::vector<std::string> unused;  // media settings given, which nothing reads yet
+  bool ws_ping_given = false;
   for (const auto& s : settings()) {
     const std::string* v = s.secret ? nullptr : lookup(flags, s.name);
     if (!v) v = lookup(env, s.name);
     if (!v) v = lookup(dotenv.values, s.name);
     if (v) s.apply(c, s.name, *v, p);
+    if (v && !trim(*v).empty() && (s.name == "MEDIA_DIR" || s.name.starts_with("S3_")))
+      unused.emplace_back(s.name);
+    if (v && s.name == "WS_PING_SECONDS") ws_ping_given = true;
+  }
+  // Unset, the ping follows a shortened pong timeout (half of it, as before
+  // WS_PING_SECONDS was read), so setting only the timeout stays valid.
+  if (!ws_ping_given && c.ws_ping_seconds >= c.ws_pong_timeout_seconds)
+    c.ws_ping_seconds = std::max(1, c.ws_pong_timeout_seconds / 2);
+  if (!unused.empty()) {
+    std::string names;
+    for (const auto& n : unused) names += (names.empty() ? "" : ", ") + n;
+    c.warnings.push_back(names + " set, but attachments are not supported yet: ignored");
   }
   if (c.base_url_defaulted) c.base_url = "http://localhost:" + std::to_string(c.port);
   cross_check(c, p);
@@ -666,6 +701,7 @@ chat::Limits limits_of(const Config& config) {
   chat::Limits limits;
   limits.max_msg_bytes = config.max_msg_bytes;
   limits.max_msgs = config.max_msgs;
+  limits.retention_days = config.retention_days;
   limits.send_rate_per_sec = config.send_rate_per_sec;
   limits.send_burst = config.send_burst;
   return limits;

@@ -62,7 +62,9 @@ int serve(const Config& config) {
   }
   options.max_queue_bytes = config.max_queue_bytes;
   options.sse_ping = std::chrono::seconds(config.sse_ping_seconds);
+  options.ws_ping = std::chrono::seconds(config.ws_ping_seconds);
   options.ws_idle_timeout = std::chrono::seconds(config.ws_pong_timeout_seconds);
+  options.instance_id = config.instance_id;
   options.secure_cookies = config.secure_cookies();
   options.single_session = config.single_session;
 
@@ -91,8 +93,9 @@ int serve(const Config& config) {
     services.options.base_url = "http://localhost:" + std::to_string(port);
   }
   std::string shown_host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
-  spdlog::info("parley {} listening on http://{}:{} ({} threads, {}); open {}", PARLEY_VERSION,
-               shown_host, port, config.threads, config.database_url, services.options.base_url);
+  spdlog::info("parley {} (instance {}) listening on http://{}:{} ({} threads, {}); open {}",
+               PARLEY_VERSION, config.instance_id, shown_host, port, config.threads,
+               config.database_url, services.options.base_url);
   server.run();
   // The shard threads have stopped, so nothing new reaches the workers or the store;
   // finish what is queued there (its callbacks post to the stopped shards, harmlessly),

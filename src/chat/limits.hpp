@@ -19,6 +19,7 @@ struct Limits {
   int history_default = 50;
   int history_max = 100;
   std::int64_t max_msgs = 0;      // MAX_MSGS: per-room retention in events, 0 = keep all
+  int retention_days = 0;         // RETENTION_DAYS: events older than this go, 0 = keep all
   double send_rate_per_sec = 10;  // per-user sustained sends
   double send_burst = 20;         // per-user burst
 };

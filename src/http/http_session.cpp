@@ -106,6 +106,14 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
       break;
     }
     auto started = std::chrono::steady_clock::now();
+    // Counted until the response is written or the connection becomes a stream.
+    struct InFlight {
+      std::atomic<std::int64_t>& n;
+      explicit InFlight(std::atomic<std::int64_t>& count) : n(count) { ++n; }
+      InFlight(const InFlight&) = delete;
+      InFlight& operator=(const InFlight&) = delete;
+      ~InFlight() { --n; }
+    } in_flight{server.requests_in_flight};
     rest::Request req = parser.release();
     std::string path(req.target().substr(0, req.target().find('?')));
     auto match = server.router.match(req.method(), path);

@@ -119,10 +119,12 @@ void Server::Impl::begin_drain() {
 }
 
 void Server::Impl::finish_drain(std::chrono::steady_clock::time_point deadline) {
-  // Wait for streams to say goodbye (close frames, last `retry:`), up to the grace
-  // period; then stop. Polling a gauge every 20 ms costs nothing at shutdown.
-  if (metrics.connections_open(Transport::sse) + metrics.connections_open(Transport::ws) > 0 &&
-      std::chrono::steady_clock::now() < deadline) {
+  // Wait for streams to say goodbye (close frames, last `retry:`) and for requests
+  // already read to be answered (one may be waiting on the store), up to the grace
+  // period; then stop. Polling every 20 ms costs nothing at shutdown.
+  const auto busy = metrics.connections_open(Transport::sse) +
+                    metrics.connections_open(Transport::ws) + requests_in_flight.load();
+  if (busy > 0 && std::chrono::steady_clock::now() < deadline) {
     drain_timer.emplace(hub.shard(0).context(), std::chrono::milliseconds(20));
     drain_timer->async_wait(
         [this, deadline](boost::system::error_code) { finish_drain(deadline); });

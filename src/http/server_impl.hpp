@@ -35,6 +35,9 @@ struct Server::Impl {
   std::optional<boost::asio::signal_set> signals;
   std::optional<boost::asio::steady_timer> drain_timer;
   std::atomic<bool> stopping{false};
+  // Requests read and not yet answered (REST and pages): drain waits for them, so a
+  // request waiting on the store when SIGTERM comes still gets its response.
+  std::atomic<std::int64_t> requests_in_flight{0};
   std::size_t next_shard = 0;
   std::vector<std::thread> threads;
 

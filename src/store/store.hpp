@@ -14,6 +14,13 @@
 //   nothing and returns the first message with duplicate = true.
 // - Domain decisions that depend on stored state (who wrote a message, whether a
 //   reaction is on) are taken inside the same transaction as the write.
+// - Retention (chat::Limits) only ever removes the oldest events of a room's log, so
+//   what remains is dense from HistoryPage::earliest_seq to last_seq. max_msgs keeps
+//   the newest events of each room, on every append. retention_days removes events
+//   whose created_at is older than that many days before store::now_ms() (the only
+//   clock a store reads): the store sweeps by itself in the background (at open, then
+//   periodically), in small batches between other writes, never holding up appends
+//   for long; apply_retention() runs one sweep now.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -199,6 +206,13 @@ class Store {
   // Read markers: moves forward only, never past last_seq; returns the marker after the call.
   virtual void set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,
                         Callback<chat::Seq> done) = 0;
+
+  // Retention by age: removes, from every room, the longest run of oldest events
+  // whose created_at is before now_ms() - retention_days (an event that is not old
+  // enough protects everything after it) and the reactions to them, and returns how
+  // many events it removed. 0 at once when retention_days is 0. Runs in the
+  // background too (see above); this is for tests and tools.
+  virtual void apply_retention(Callback<std::int64_t> done) = 0;
 
   // Blocks until every write queued before the call is committed. For shutdown
   // and tests; never call it from a network thread.

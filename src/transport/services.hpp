@@ -34,7 +34,9 @@ struct Options {
   std::vector<auth::OAuthProvider> oauth;  // configured providers, in the login page's order
   std::size_t max_queue_bytes = 4 << 20;   // per subscriber; past it the subscriber is closed
   std::chrono::seconds sse_ping{20};
+  std::chrono::seconds ws_ping{30};          // silent this long: pinged (< ws_idle_timeout)
   std::chrono::seconds ws_idle_timeout{60};  // no pong for this long closes the socket
+  std::string instance_id;                   // INSTANCE_ID, shown by /health
   std::chrono::seconds session_ttl{90 * 24 * 3600};
   bool secure_cookies = false;  // BASE_URL is https
   bool single_session = false;  // SINGLE_SESSION: a user's newest connection ends the older

@@ -173,7 +173,9 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generat
       on_store_error(room, page.error());
       co_return;
     }
-    if (page->earliest_seq > feed->last + 1 && !page->events.empty()) {
+    // Also when retention (RETENTION_DAYS) emptied the log: earliest_seq is then
+    // last_seq + 1, and the client must still hear that what it missed is gone.
+    if (page->earliest_seq > feed->last + 1) {
       if (!enqueue(encode_reset(room, page->earliest_seq))) co_return;
       feed->last = page->earliest_seq - 1;
     }

@@ -94,7 +94,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     if (silent >= limit) {
       spdlog::debug("websocket {}: no pong in {} s, closing", who_.user.id, limit.count());
       finish();
-    } else if (silent >= limit / 2 && !ping_sent_) {
+    } else if (silent >= s_.options.ws_ping && !ping_sent_) {
       ping_sent_ = true;
       control().next += ws::control_frame(ws::Opcode::ping, "");
       request_write();

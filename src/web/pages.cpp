@@ -1,6 +1,8 @@
 #include "web/pages.hpp"
 
 #include <boost/beast/http/field.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "http/metrics.hpp"
 #include "transport/chat_service.hpp"
@@ -18,11 +20,13 @@ std::vector<rest::Route> page_routes(transport::ChatService& chat, const WebOpti
   std::vector<rest::Route> out;
 
   out.push_back({bh::verb::get, "/health", rest::Access::public_route,
-                 [](rest::Context& c) -> asio::awaitable<rest::Response> {
+                 [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    rest::Response res{bh::status::ok, c.req.version()};
                    res.set(bh::field::content_type, "application/json");
                    res.keep_alive(c.req.keep_alive());
-                   res.body() = R"({"status":"ok"})";
+                   // Which instance answered: behind a load balancer, that is the question.
+                   res.body() = boost::json::serialize(boost::json::object{
+                       {"status", "ok"}, {"instance_id", web->s.options.instance_id}});
                    res.prepare_payload();
                    co_return res;
                  }});

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { test } from './lib/test.mjs';
 import { startServer, withTimeout } from './lib/server.mjs';
-import { WAIT_MS, clientFor, unique } from './lib/client.mjs';
+import net from 'node:net';
+import { WAIT_MS, clientFor, eventually, unique } from './lib/client.mjs';
+
+// Whether a new TCP connection to the port is refused now.
+const refused = (port) => new Promise((resolve) => {
+  const sock = net.connect(port, '127.0.0.1');
+  sock.once('connect', () => { sock.destroy(); resolve(false); });
+  sock.once('error', (e) => resolve(e.code === 'ECONNREFUSED'));
+});
 
 const range = (from, to) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
@@ -55,7 +63,7 @@ test('every message acked over WebSocket survives kill -9 and a restart on the s
   }
 });
 
-test('SIGTERM drains: exit code 0, WebSocket clients get close 1001, SSE streams end, data is kept', async () => {
+test('SIGTERM drains: new connections refused, SSE gets retry:, WebSocket 1001, acked and answered writes kept, exit 0', async () => {
   const srv = await startServer({ label: 'graceful' });
   const c = clientFor(srv);
   const clients = [];
@@ -70,17 +78,60 @@ test('SIGTERM drains: exit code 0, WebSocket clients get close 1001, SSE streams
     const s = await c.sseConnect(`/api/rooms/${r.id}/events`, { token: a.token, since: m.seq - 1 });
     clients.push(s);
     await s.stored(1);
+    const retriesBefore = s.all.filter((x) => x.retry !== undefined).length;
+    // A WebSocket that does not read: the server waits for its closing handshake,
+    // which holds the drain open long enough to see the listener closed.
+    const slow = await c.wsConnect(a.token, { name: 'ws-slow' });
+    clients.push(slow);
+    const sender = await c.wsConnect(a.token, { name: 'ws-sender' });
+    clients.push(sender);
+    const port = srv.port;
 
-    await srv.stop(); // asserts exit code 0
+    // Writes in flight when SIGTERM arrives: WebSocket sends and REST posts.
+    const N = 40;
+    const acks = new Map();
+    for (let i = 0; i < N; i++) {
+      const id = `term-${i}`;
+      sender.send({ type: 'send', room: r.id, text: `in flight ${i}`, client_id: id });
+      sender.ack(id, WAIT_MS).then((ack) => acks.set(id, ack.seq), () => {});
+    }
+    const posts = Array.from({ length: 8 }, (_, i) =>
+      c.api('POST', `/api/rooms/${r.id}/messages`, { text: `rest in flight ${i}`, client_id: `rest-${i}` }, a.token)
+        .then((res) => res, (e) => ({ error: e })));
+    slow.ws._socket.pause();
+    srv.proc.kill('SIGTERM');
+
+    await eventually(() => refused(port), 'new connections refused after SIGTERM');
+    assert.ok(srv.running, 'still draining (the unread WebSocket holds it) while new connections are refused');
+    slow.ws._socket.resume();
+    const exit = await withTimeout(srv.exited, WAIT_MS * 2, null);
+    assert.ok(exit, 'the server exited after draining');
+    assert.equal(exit.code, 0, `exit code after SIGTERM: ${JSON.stringify(exit)}`);
+
     const closed = await withTimeout(w.closed, WAIT_MS, null);
     assert.ok(closed, 'the WebSocket was closed');
     assert.equal(closed.code, 1001, `WebSocket close code: ${JSON.stringify(closed)}`);
     const ended = await withTimeout(s.ended, WAIT_MS, null);
     assert.ok(ended, 'the SSE stream ended');
+    const retries = s.all.filter((x) => x.retry !== undefined);
+    assert.ok(retries.length > retriesBefore, `the SSE stream got retry: at drain: ${JSON.stringify(retries)}`);
+    const answered = (await Promise.all(posts)).filter((res) => res.status !== undefined);
+    for (const res of answered) {
+      assert.ok([200, 201].includes(res.status), `a REST post answered during drain: ${res.status} ${res.text}`);
+    }
+    await sender.closed;
 
     await srv.restart();
     const events = await c.allEvents(a.token, r.id);
     assert.equal(events.find((e) => e.seq === m.seq)?.text, 'before SIGTERM');
+    const bySeq = new Map(events.map((e) => [e.seq, e]));
+    for (const [id, seq] of acks) {
+      assert.equal(bySeq.get(seq)?.client_id, id, `acked ${id} (seq ${seq}) is kept after the drain`);
+    }
+    for (const res of answered) {
+      const seq = res.body.data.seq;
+      assert.equal(bySeq.get(seq)?.client_id, res.body.data.client_id, `answered REST post seq ${seq} is kept`);
+    }
   } finally {
     for (const x of clients) await x.close().catch(() => {});
     await srv.close();

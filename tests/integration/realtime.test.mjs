@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from './lib/test.mjs';
 import { startServer } from './lib/server.mjs';
-import { clientFor, data, unique } from './lib/client.mjs';
+import { execFileSync } from 'node:child_process';
+import { clientFor, data, eventually, unique } from './lib/client.mjs';
 
 let srv;
 let c;
@@ -261,6 +262,52 @@ test('resuming from before retention (MAX_MSGS=5) gets one reset event with earl
   } finally {
     for (const x of clients) await x.close().catch(() => {});
     await small.close();
+  }
+});
+
+test('resuming from before retention by age (RETENTION_DAYS=1) gets a reset, also when the whole log aged out', async () => {
+  const aged = await startServer({ label: 'retention-days' });
+  const ac = clientFor(aged);
+  const clients = [];
+  try {
+    const a = await ac.guest('Aged Alice');
+    const r = await ac.createRoom(a.token, unique('aged'), 'public');
+    let last;
+    for (let i = 0; i < 5; i++) last = (await ac.post(a.token, r.id, `aged ${i}`)).seq;
+    // Three days pass (for the log): rewrite its times while the server is down,
+    // then start it again with retention on; its own sweep at start-up prunes.
+    await aged.stop();
+    execFileSync('sqlite3', [aged.dbPath, 'UPDATE events SET created_at = created_at - 3 * 86400000']);
+    aged.env.RETENTION_DAYS = '1';
+    await aged.restart();
+    const page = await eventually(async () => {
+      const res = await ac.api('GET', `/api/rooms/${r.id}/messages?after=0`, undefined, a.token);
+      return res.status === 200 && res.body.data.earliest_seq === last + 1 ? res.body.data : null;
+    }, 'the aged events to be pruned (earliest_seq = last_seq + 1)');
+    assert.deepEqual(page.events ?? page.messages ?? [], [], 'nothing is left of the aged log');
+
+    // The whole log is gone: a resume from seq 2 still hears so, at once.
+    const w = await ac.wsConnect(a.token, { name: 'ws-aged' });
+    clients.push(w);
+    w.subscribe(r.id, 2);
+    const f = await w.next((x) => x.type === 'reset' || x.type === 'event', undefined, 'a reset frame');
+    assert.equal(f.type, 'reset', `the first frame is a reset: ${JSON.stringify(f)}`);
+    assert.equal(f.earliest_seq, last + 1);
+
+    // New events are kept; an SSE resume from before them gets reset, then the event.
+    const fresh = await ac.post(a.token, r.id, 'fresh');
+    assert.equal(fresh.seq, last + 1, 'numbering goes on after the pruned log');
+    const s = await ac.sseConnect(`/api/rooms/${r.id}/events`, { token: a.token, since: 2 });
+    clients.push(s);
+    const transient = new Set(['presence', 'typing']);
+    const reset = await s.next((g) => (g.event !== undefined || g.data !== undefined) && !transient.has(g.event),
+      undefined, 'the first SSE event of the log');
+    assert.equal(reset.event, 'reset', `first event is a reset: ${JSON.stringify(reset)}`);
+    assert.equal(reset.json?.earliest_seq, fresh.seq);
+    await s.next((g) => g.id === String(fresh.seq), undefined, 'the kept event after the reset');
+  } finally {
+    for (const x of clients) await x.close().catch(() => {});
+    await aged.close();
   }
 });
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from './lib/test.mjs';
 import { startServer, withTimeout } from './lib/server.mjs';
-import { WAIT_MS, clientFor, data, unique } from './lib/client.mjs';
+import { WAIT_MS, clientFor, data, eventually, httpRequest, unique } from './lib/client.mjs';
 
 let srv;
 let c;
@@ -17,6 +17,15 @@ after(async () => {
   for (const x of open) await x.close().catch(() => {});
   await srv?.close();
 });
+
+// parley_slow_subscriber_disconnects_total as /metrics shows it.
+async function slowDisconnects() {
+  const res = await httpRequest(`${srv.url}/metrics`);
+  assert.equal(res.status, 200);
+  const line = res.text.split('\n').find((l) => l.startsWith('parley_slow_subscriber_disconnects_total '));
+  assert.ok(line, 'the slow-subscriber disconnect counter is on /metrics');
+  return Number(line.split(' ')[1]);
+}
 
 const range = (from, to) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
@@ -39,6 +48,7 @@ test('a subscriber that stops reading is disconnected while a normal one receive
   const pubUser = await c.guest('Publisher');
   const fastUser = await c.guest('Fast');
   const slowUser = await c.guest('Slow');
+  const disconnectsBefore = await slowDisconnects();
   const r = await c.createRoom(pubUser.token, unique('slow'), 'public');
   await c.join(fastUser.token, r.id);
   await c.join(slowUser.token, r.id);
@@ -94,4 +104,7 @@ test('a subscriber that stops reading is disconnected while a normal one receive
   assert.deepEqual(rest.map((e) => e.seq), range(resumeFrom + 1, last), 'the resumed subscriber gets the rest');
   assert.ok(fast.isOpen, 'the normal subscriber is still connected');
   assert.ok(pub.isOpen, 'the publisher is still connected');
+  // Operators see it: the disconnect was counted.
+  await eventually(async () => (await slowDisconnects()) > disconnectsBefore,
+    `parley_slow_subscriber_disconnects_total to grow past ${disconnectsBefore}`);
 });

@@ -4,11 +4,13 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "store/clock.hpp"
 #include "store/sqlite/annotations.hpp"
 #include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/invites.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/reader_pool.hpp"
+#include "store/sqlite/retention.hpp"
 #include "store/sqlite/room_log.hpp"
 #include "store/sqlite/rooms.hpp"
 #include "store/sqlite/users.hpp"
@@ -87,12 +89,20 @@ SqliteStore::SqliteStore(Options options)
     checkpointer_->attach(db);
     writer_ = std::make_unique<Writer>(std::move(db));
     readers_ = std::make_unique<ReaderPool>(options.path, options.readers);
+    if (limits_.retention_days > 0) {
+      retention_ = std::make_unique<RetentionTimer>(options.retention_interval, [this] {
+        if (sweeping_.exchange(true)) return;
+        apply_retention([this](chat::Result<std::int64_t>) { sweeping_ = false; });
+      });
+    }
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot open database " + options.path + ": " + e.what());
   }
 }
 
 SqliteStore::~SqliteStore() {
+  // No new sweep; one under way ends when the writer refuses its next batch.
+  retention_.reset();
   readers_.reset();
   writer_.reset();
   checkpointer_.reset();
@@ -249,6 +259,45 @@ void SqliteStore::set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,
   writer_->submit<chat::Seq>([room = std::move(room), user = std::move(user), seq](
                                  Connection& db) { return sqlite::set_read(db, room, user, seq); },
                              std::move(done));
+}
+
+// A sweep in progress: one batch at a time, the next queued from the callback of
+// the one before (after its commit), so other writes take turns with it.
+struct SqliteStore::Sweep {
+  chat::TimeMs cutoff = 0;
+  chat::RoomId resume_from;
+  std::int64_t removed = 0;
+  Callback<std::int64_t> done;
+};
+
+void SqliteStore::apply_retention(Callback<std::int64_t> done) {
+  if (limits_.retention_days <= 0) {
+    // Still called back on a thread of the store, as every method is.
+    writer_->submit<std::int64_t>([](Connection&) -> chat::Result<std::int64_t> { return 0; },
+                                  std::move(done));
+    return;
+  }
+  auto sweep = std::make_shared<Sweep>();
+  constexpr chat::TimeMs k_day_ms = 24LL * 60 * 60 * 1000;
+  sweep->cutoff = now_ms() - limits_.retention_days * k_day_ms;
+  sweep->done = std::move(done);
+  sweep_on(*writer_, std::move(sweep));
+}
+
+// The Writer by reference, not writer_: during ~Writer (writer_ already null) the
+// last batch's callback still runs, and its submit is refused, which ends the sweep.
+void SqliteStore::sweep_on(Writer& writer, std::shared_ptr<Sweep> sweep) {
+  writer.submit<RetentionBatch>(
+      [sweep](Connection& db) -> chat::Result<RetentionBatch> {
+        return prune_batch(db, sweep->resume_from, sweep->cutoff);
+      },
+      [&writer, sweep](chat::Result<RetentionBatch> batch) {
+        if (!batch) return deliver<std::int64_t>(sweep->done, std::unexpected(batch.error()));
+        sweep->removed += batch->removed;
+        if (batch->finished) return deliver<std::int64_t>(sweep->done, sweep->removed);
+        sweep->resume_from = std::move(batch->resume_from);
+        sweep_on(writer, sweep);
+      });
 }
 
 }  // namespace parley::store::sqlite

@@ -12,6 +12,8 @@
 // (kill -9): a commit is in the OS's page cache before the callback runs. It does
 // not survive power loss or an OS crash (the last commits may be lost, the file
 // stays consistent); synchronous_full covers those at the cost of an fsync per group.
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -24,10 +26,13 @@ namespace parley::store::sqlite {
 class Writer;
 class ReaderPool;
 class Checkpointer;
+class RetentionTimer;
 
 struct Options {
-  std::string path;               // the database file; its directory must exist
-  chat::Limits limits;            // max_msgs: retention per room
+  std::string path;     // the database file; its directory must exist
+  chat::Limits limits;  // max_msgs, retention_days: retention per room
+  // How often retention_days is swept (the first sweep runs at open).
+  std::chrono::milliseconds retention_interval = std::chrono::minutes(10);
   int readers = 2;                // reader threads, each with its own connection
   bool synchronous_full = false;  // fsync every commit: durable across power loss
   // When set, this directory is removed when the store is destroyed (sqlite://:memory:).
@@ -73,12 +78,18 @@ class SqliteStore final : public Store {
   void set_read(chat::RoomId room, chat::UserId user, chat::Seq seq,
                 Callback<chat::Seq> done) override;
 
+  void apply_retention(Callback<std::int64_t> done) override;
+
   void flush() override;
 
  private:
+  struct Sweep;
+  static void sweep_on(Writer& writer, std::shared_ptr<Sweep> sweep);
+
   // Declaration order is destruction order, reversed: readers stop first (a read's
   // callback may still queue a write), then the writer drains, then the checkpointer
-  // (the writer's WAL hook points at it) stops, then the directory goes.
+  // (the writer's WAL hook points at it) stops, then the directory goes. The
+  // retention timer stops before all of them (the destructor says so).
   struct RemoveDir {
     std::filesystem::path path;
     ~RemoveDir();
@@ -88,6 +99,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReaderPool> readers_;
+  std::atomic<bool> sweeping_{false};  // the timer starts no sweep while one runs
+  std::unique_ptr<RetentionTimer> retention_;
 };
 
 }  // namespace parley::store::sqlite

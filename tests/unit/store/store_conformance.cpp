@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <mutex>
 #include <set>
@@ -117,6 +118,10 @@ chat::Result<void> SyncStore::create_invite(chat::RoomId room, chat::UserId crea
 chat::Result<AppendResult> SyncStore::redeem_invite(std::string token_hash, chat::UserRef user) {
   return call<AppendResult>(
       [&](auto done) { store_->redeem_invite(std::move(token_hash), std::move(user), done); });
+}
+
+chat::Result<std::int64_t> SyncStore::apply_retention() {
+  return call<std::int64_t>([&](auto done) { store_->apply_retention(done); });
 }
 
 void StoreConformance::SetUp() {
@@ -1323,6 +1328,97 @@ TEST_P(StoreConformance, retention_keeps_the_newest_events_and_reports_earliest_
       sync_->append(EditMessage{.room = room.id, .actor = owner.id, .target_seq = 3, .text = "x"});
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().kind, ErrorKind::not_found);
+}
+
+TEST_P(StoreConformance, retention_days_removes_the_events_older_than_that_oldest_first) {
+  constexpr chat::TimeMs k_hour = 60 * 60 * 1000;
+  ScopedClock clock(1'700'000'000'000);
+  chat::Limits limits;
+  limits.retention_days = 1;
+  open(limits);
+  const auto owner = make_user("owner");
+  const auto guest = make_user("guest");
+  const auto room = make_room(owner);             // seq 1
+  const auto old_msg = post(room, owner, "old");  // seq 2
+  ASSERT_TRUE(sync_->append(ToggleReaction{
+      .room = room.id, .actor = owner.id, .target_seq = old_msg.seq, .emoji = "x"}));  // seq 3
+  const auto quiet = make_room(guest, "quiet");  // seq 1, all old
+  post(quiet, guest, "long ago");                // seq 2
+
+  clock.advance(12 * k_hour);
+  const auto kept = post(room, owner, "recent");  // seq 4
+  post(room, owner, "recent too");                // seq 5
+  auto none_yet = sync_->apply_retention();
+  ASSERT_TRUE(none_yet) << none_yet.error().message;
+  EXPECT_EQ(*none_yet, 0) << "nothing is a day old yet";
+  EXPECT_EQ(all_events(*sync_, room.id).earliest_seq, 1);
+
+  clock.advance(13 * k_hour);  // the first events are 25 h old, the recent ones 13 h
+  auto removed = sync_->apply_retention();
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(*removed, 3 + 2);
+
+  auto log = all_events(*sync_, room.id);
+  EXPECT_EQ(seqs_of(log.events), range(kept.seq, kept.seq + 1));
+  EXPECT_EQ(log.earliest_seq, kept.seq);
+  EXPECT_EQ(log.last_seq, kept.seq + 1);
+  // The message and its reaction are gone; what is left of the log still works.
+  auto gone = sync_->append(
+      EditMessage{.room = room.id, .actor = owner.id, .target_seq = old_msg.seq, .text = "x"});
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().kind, ErrorKind::not_found);
+  auto notes = sync_->annotations(room.id, 1, kept.seq + 1);
+  ASSERT_TRUE(notes);
+  EXPECT_TRUE(notes->empty());
+
+  // A room whose whole log aged out keeps its seq counter: earliest_seq is the next
+  // seq, which is what a client resuming from before it is told (`reset`).
+  auto quiet_log = all_events(*sync_, quiet.id);
+  EXPECT_TRUE(quiet_log.events.empty());
+  EXPECT_EQ(quiet_log.last_seq, 2);
+  EXPECT_EQ(quiet_log.earliest_seq, 3);
+  EXPECT_EQ(post(quiet, guest, "back").seq, 3);
+  auto r = sync_->get_room(quiet.id);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->members_count, 1);
+
+  auto again = sync_->apply_retention();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_P(StoreConformance, retention_days_zero_keeps_everything) {
+  ScopedClock clock(1'700'000'000'000);
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  post(room, owner, "kept");
+  clock.advance(10LL * 365 * 24 * 60 * 60 * 1000);
+  auto removed = sync_->apply_retention();
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 0);
+  EXPECT_EQ(all_events(*sync_, room.id).events.size(), 2u);
+}
+
+TEST_P(StoreConformance, retention_days_is_applied_by_the_store_itself_at_open) {
+  ScopedClock clock(1'700'000'000'000);
+  const auto owner = make_user("owner");
+  const auto room = make_room(owner);
+  for (int i = 0; i < 3; ++i) post(room, owner, "m" + std::to_string(i));  // seqs 2..4
+
+  clock.advance(3LL * 24 * 60 * 60 * 1000);
+  chat::Limits limits;
+  limits.retention_days = 2;
+  reopen(limits);
+  // No apply_retention(): the store's own sweep must get there.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  HistoryPage log;
+  do {
+    log = all_events(*sync_, room.id);
+    if (log.events.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_TRUE(log.events.empty()) << log.events.size() << " events still there";
+  EXPECT_EQ(log.earliest_seq, 5);
 }
 
 // ---- durability and threads -------------------------------------------------

@@ -82,6 +82,7 @@ class SyncStore {
   chat::Result<void> create_invite(chat::RoomId room, chat::UserId creator, std::string token_hash,
                                    chat::TimeMs expires_at);
   chat::Result<AppendResult> redeem_invite(std::string token_hash, chat::UserRef user);
+  chat::Result<std::int64_t> apply_retention();
 
   Store& raw() { return *store_; }
 

@@ -74,6 +74,7 @@ class FailingStore final : public store::Store {
   void set_read(chat::RoomId, chat::UserId, chat::Seq, store::Callback<chat::Seq> d) override {
     no(d);
   }
+  void apply_retention(store::Callback<std::int64_t> d) override { no(d); }
   void flush() override {}
 };
 

@@ -112,7 +112,11 @@ function serverOpcodes(buf) {
 }
 
 test('WS_PONG_TIMEOUT_SECONDS: a WebSocket that never answers pings is closed; one that answers stays', async () => {
-  const quick = await startServer({ env: { WS_PONG_TIMEOUT_SECONDS: '2' }, label: 'pong-timeout' });
+  // Pings after 1 s of silence, closes after 4: an answering client has 2-3 s for its
+  // pong even when the shard's 1 s tick sends the ping late, enough under ASan.
+  const quick = await startServer({
+    env: { WS_PONG_TIMEOUT_SECONDS: '4', WS_PING_SECONDS: '1' }, label: 'pong-timeout',
+  });
   try {
     const qc = clientFor(quick);
     const g = await qc.guest('Quiet Quinn');
@@ -123,7 +127,7 @@ test('WS_PONG_TIMEOUT_SECONDS: a WebSocket that never answers pings is closed; o
     const opened = Date.now();
     const at = await withTimeout(mute.closed, 10_000 * TIME_SCALE, null);
     assert.ok(at, 'the silent WebSocket is closed');
-    assert.ok(at - opened >= 1500, `closed after ${at - opened} ms: not before the 2 s deadline`);
+    assert.ok(at - opened >= 3500, `closed after ${at - opened} ms: not before the 4 s deadline`);
     assert.ok(mute.data.toString('latin1').startsWith('HTTP/1.1 101'), 'it was upgraded');
     assert.ok(serverOpcodes(mute.data).includes(0x9), `it was pinged first: opcodes ${serverOpcodes(mute.data)}`);
     // The answering one lives through several deadlines: pings keep coming and

@@ -15,20 +15,24 @@ namespace {
 // range delete instead of a periodic sweep that would stall the writer.
 void apply_retention(Connection& db, const chat::Room& room, const chat::Limits& limits) {
   if (limits.max_msgs <= 0 || room.last_seq <= limits.max_msgs) return;
-  chat::Seq cutoff = room.last_seq - limits.max_msgs;  // keep seq > cutoff
-  if (room.kind == chat::RoomKind::direct) {
-    // A direct message waits for its reader (get_offline): MAX_MSGS never drops what
-    // a member has not read yet. A marker that is newer but still deferred only
-    // makes this keep a little more, for one group.
-    Query q = db.query("SELECT MIN(read_seq) FROM members WHERE room_id = ?1", room.id);
-    if (q.next() && !q.is_null(0)) cutoff = std::min(cutoff, q.int64(0));
-    if (cutoff <= 0) return;
-  }
+  // keep seq > cutoff
+  const chat::Seq cutoff = retention_bound(db, room.id, room.kind, room.last_seq - limits.max_msgs);
+  if (cutoff <= 0) return;
   db.exec("DELETE FROM events WHERE room_id = ?1 AND seq <= ?2", room.id, cutoff);
   db.exec("DELETE FROM reactions WHERE room_id = ?1 AND target_seq <= ?2", room.id, cutoff);
 }
 
 }  // namespace
+
+chat::Seq retention_bound(Connection& db, const chat::RoomId& room, chat::RoomKind kind,
+                          chat::Seq cutoff) {
+  if (kind != chat::RoomKind::direct || cutoff <= 0) return cutoff;
+  // A marker that is newer but still deferred (deferred_writes.hpp) only makes this
+  // keep a little more, for one group.
+  Query q = db.query("SELECT MIN(read_seq) FROM members WHERE room_id = ?1", room);
+  if (q.next() && !q.is_null(0)) cutoff = std::min(cutoff, q.int64(0));
+  return cutoff;
+}
 
 void append_event(Connection& db, chat::Room& room, chat::Event& event,
                   const chat::Limits& limits) {

@@ -15,6 +15,12 @@ namespace parley::store::sqlite {
 // updates `room`.
 void append_event(Connection& db, chat::Room& room, chat::Event& event, const chat::Limits& limits);
 
+// The highest seq retention may drop from a room, given the highest it would drop by
+// its own rule: a direct message waits for its reader (get_offline), so in a direct
+// room nothing any member has not read yet is dropped, by count or by age.
+chat::Seq retention_bound(Connection& db, const chat::RoomId& room, chat::RoomKind kind,
+                          chat::Seq cutoff);
+
 // Moves a member's read marker (the row must exist; no checks).
 void set_member_read_seq(Connection& db, const chat::RoomId& room, const chat::UserId& user,
                          chat::Seq seq);

@@ -2,7 +2,10 @@
 
 #include <pthread.h>
 
+#include <utility>
 #include <vector>
+
+#include "store/sqlite/log_writer.hpp"
 
 namespace parley::store::sqlite {
 
@@ -35,25 +38,28 @@ RoomCut old_prefix(Connection& db, const chat::RoomId& room, chat::TimeMs cutoff
 
 RetentionBatch prune_batch(Connection& db, const chat::RoomId& resume_from, chat::TimeMs cutoff,
                            RetentionBudget budget) {
-  std::vector<chat::RoomId> rooms;
+  std::vector<std::pair<chat::RoomId, chat::RoomKind>> rooms;
   {
-    Query q = db.query("SELECT id FROM rooms WHERE id >= ?1 ORDER BY id LIMIT ?2", resume_from,
-                       budget.rooms + 1);
-    while (q.next()) rooms.push_back(q.text(0));
+    Query q = db.query("SELECT id, kind FROM rooms WHERE id >= ?1 ORDER BY id LIMIT ?2",
+                       resume_from, budget.rooms + 1);
+    while (q.next()) {
+      rooms.emplace_back(q.text(0),
+                         chat::parse_room_kind(q.text(1)).value_or(chat::RoomKind::group));
+    }
   }
   RetentionBatch batch;
   const bool last_rooms = rooms.size() <= static_cast<std::size_t>(budget.rooms);
   if (!last_rooms) {
-    batch.resume_from = rooms.back();
+    batch.resume_from = rooms.back().first;
     rooms.pop_back();
   }
-  for (const auto& room : rooms) {
+  for (const auto& [room, kind] : rooms) {
     const std::int64_t left = budget.events - batch.removed;
     const RoomCut cut = old_prefix(db, room, cutoff, left);
-    if (cut.last_old > 0) {
-      batch.removed +=
-          db.exec("DELETE FROM events WHERE room_id = ?1 AND seq <= ?2", room, cut.last_old);
-      db.exec("DELETE FROM reactions WHERE room_id = ?1 AND target_seq <= ?2", room, cut.last_old);
+    const chat::Seq last = retention_bound(db, room, kind, cut.last_old);
+    if (last > 0) {
+      batch.removed += db.exec("DELETE FROM events WHERE room_id = ?1 AND seq <= ?2", room, last);
+      db.exec("DELETE FROM reactions WHERE room_id = ?1 AND target_seq <= ?2", room, last);
     }
     if (cut.more) {  // out of budget inside this room: go on from it next time
       batch.resume_from = room;

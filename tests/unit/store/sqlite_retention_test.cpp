@@ -22,11 +22,12 @@ class SqliteRetention : public ::testing::Test {
   }
 
   // A room whose events seq 1..times.size() were created at those times.
-  void room(const std::string& id, const std::vector<chat::TimeMs>& times) {
+  void room(const std::string& id, const std::vector<chat::TimeMs>& times,
+            const std::string& kind = "group") {
     db_.exec(
         "INSERT INTO rooms (id, name, kind, visibility, created_at, last_seq, last_activity) "
-        "VALUES (?1, ?1, 'group', 'public', 0, ?2, 0)",
-        id, static_cast<std::int64_t>(times.size()));
+        "VALUES (?1, ?1, ?3, 'public', 0, ?2, 0)",
+        id, static_cast<std::int64_t>(times.size()), kind);
     for (std::size_t i = 0; i < times.size(); ++i) {
       db_.exec("INSERT INTO events (room_id, seq, kind, created_at) VALUES (?1, ?2, 'message', ?3)",
                id, static_cast<std::int64_t>(i + 1), times[i]);
@@ -40,9 +41,28 @@ class SqliteRetention : public ::testing::Test {
     return out;
   }
 
+  void member(const std::string& room, const std::string& user, std::int64_t read_seq) {
+    db_.exec(
+        "INSERT INTO members (room_id, user_id, user_name, read_seq, joined_at) "
+        "VALUES (?1, ?2, ?2, ?3, 0)",
+        room, user, read_seq);
+  }
+
   TempDir dir_;
   Connection db_;
 };
+
+TEST_F(SqliteRetention, a_direct_message_is_kept_until_both_members_have_read_it) {
+  room("dm", {10, 20, 30, 40}, "direct");  // all old
+  member("dm", "ann", 4);
+  member("dm", "bob", 2);  // has not read 3 and 4
+  room("g", {10, 20, 30, 40});
+  member("g", "bob", 1);  // group rooms keep no unread messages back
+  auto batch = prune_batch(db_, "", 100, {.rooms = 10, .events = 100});
+  EXPECT_TRUE(batch.finished);
+  EXPECT_EQ(seqs("dm"), (std::vector<std::int64_t>{3, 4}));
+  EXPECT_TRUE(seqs("g").empty());
+}
 
 TEST_F(SqliteRetention, batches_keep_to_their_budget_and_resume_where_they_stopped) {
   // cutoff 100: times below it are old.

@@ -5,7 +5,7 @@
 // with the edits and the reaction applied.
 import assert from 'node:assert/strict';
 import {
-  api, apiGuest, assertExactly, createRoom, suite, texts, unique, until, waitForTexts, WAIT_MS,
+  api, apiGuest, assertExactly, createRoom, cutStreams, suite, texts, unique, until, waitForTexts, WAIT_MS,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -28,18 +28,8 @@ s.test('reconnect_after_250_messages_shows_each_once_with_edits_and_reactions', 
   for (const text of before) seqOf.set(text, (await post(text)).seq);
   await waitForTexts(bob.page, before, 'bob: the messages before the gap');
 
-  // Bob's streams go down and stay down: the first attempt to reconnect finds no
-  // server, the next ones get a 502 (the browser then gives up on that EventSource,
-  // and the page must open a new one).
-  const attempts = new Map();
-  const isStream = (url) => /\/events$/.test(url.pathname);
-  await bob.context.route(isStream, (route) => {
-    const key = new URL(route.request().url()).pathname;
-    const n = (attempts.get(key) || 0) + 1;
-    attempts.set(key, n);
-    if (n === 1) return route.abort('connectionrefused');
-    return route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' });
-  });
+  // Bob's streams go down and stay down (refused, then 502s).
+  const { attempts, restore } = await cutStreams(bob.context);
   t.allowConsole(/net::ERR_|EventSource|sseError|Failed to load resource|^\[object Event\]$/);
   t.srv.env.PORT = String(t.srv.port);
   await t.srv.restart();
@@ -57,7 +47,7 @@ s.test('reconnect_after_250_messages_shows_each_once_with_edits_and_reactions', 
   assert.deepEqual(await texts(bob.page), before, 'nothing reached the cut-off page');
 
   // Back online: the page catches up.
-  await bob.context.unroute(isStream);
+  await restore();
   const expected = ['before 1, edited', 'before 2', 'before 3',
     ...gap.map((g) => (g === label(5) ? `${label(5)}, edited` : g))];
   await until('bob\'s page to catch up with the whole gap', () => texts(bob.page),

@@ -3,7 +3,7 @@
 // order.
 import assert from 'node:assert/strict';
 import {
-  assertExactly, createRoom, openRoom, sendMessage, suite, texts, unique, until, waitForTexts,
+  assertExactly, createRoom, cutStreams, openRoom, sendMessage, suite, texts, unique, until, waitForTexts,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -25,19 +25,8 @@ s.test('restart_mid_conversation_shows_every_message_once_in_order', async (t) =
   await waitForTexts(bob.page, said, 'bob: the messages before the restart');
 
   // Bob's page loses its streams, the way it does behind a reverse proxy while the
-  // server restarts: the first attempt to reconnect each stream finds no server,
-  // the next ones get a 502 from the proxy (which makes the browser give up on that
-  // EventSource, so the page must open a new one). His other requests (sending)
-  // still go through.
-  const attempts = new Map(); // stream path -> attempts refused
-  const isStream = (url) => /\/events$/.test(url.pathname);
-  await bob.context.route(isStream, (route) => {
-    const key = new URL(route.request().url()).pathname;
-    const n = (attempts.get(key) || 0) + 1;
-    attempts.set(key, n);
-    if (n === 1) return route.abort('connectionrefused');
-    return route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' });
-  });
+  // server restarts; his other requests (sending) still go through.
+  const { attempts, restore } = await cutStreams(bob.context);
   const roomStream = `/rooms/${roomId}/events`;
 
   // Streams break while the server is down, and pages may say so in the console
@@ -60,7 +49,7 @@ s.test('restart_mid_conversation_shows_every_message_once_in_order', async (t) =
     () => attempts.get(roomStream) || 0, (n) => n >= 2);
 
   // Bob's network is back.
-  await bob.context.unroute(isStream);
+  await restore();
   await waitForTexts(bob.page, said, 'bob: every message, after reconnecting');
 
   // A last message after everything settled: anything replayed twice would be

@@ -298,6 +298,24 @@ const VISIBILITY_SWITCH = `(() => {
 })();`;
 
 // Hides (true) or shows (false) a page of a context made with {hideable: true}.
+// Cuts a context's page streams (paths ending in /events) as a server restart behind
+// a proxy does: each stream's first attempt to reconnect finds no server, the next
+// ones get a 502 (which makes the browser give up on that EventSource, so the page
+// must open a new one). Other requests still go through. Returns the attempts per
+// stream path and restore(), which lets the streams through again.
+export async function cutStreams(context) {
+  const attempts = new Map();
+  const isStream = (url) => /\/events$/.test(url.pathname);
+  await context.route(isStream, (route) => {
+    const key = new URL(route.request().url()).pathname;
+    const n = (attempts.get(key) || 0) + 1;
+    attempts.set(key, n);
+    if (n === 1) return route.abort('connectionrefused');
+    return route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' });
+  });
+  return { attempts, restore: () => context.unroute(isStream) };
+}
+
 export async function setHidden(page, hidden) {
   const ok = await page.evaluate((h) => {
     if (typeof window.__parleyTestSetHidden !== 'function') return false;

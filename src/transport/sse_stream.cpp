@@ -60,16 +60,12 @@ void SseStream::tick(std::chrono::steady_clock::time_point now) {
     release_idle();
     writer_.release();
   }
-  if (closed()) return;
+  if (closed() || delivery_stopped()) return;
   if (who_.expires_at_s > 0 && now_ms() / 1000 >= who_.expires_at_s) {
     // A token's identity ends at its expiry, and so does the stream it opened: the
     // browser's retry with the same URL gets 401, so the client must sign in again.
     static const auto expired = hub::make_frame(": token expired\n\n");
-    enqueue(expired);
-    close_after_write_ = true;
-    flush();
-    mark_closed();
-    if (!writing()) finish();
+    end_with(expired);
     return;
   }
   if (now - last_ping_ < s_.options.sse_ping) return;
@@ -118,11 +114,15 @@ void SseStream::abort() {
 void SseStream::drain() {
   // Shutdown: ask the browser to come back in a second, then end the stream.
   static const auto retry = hub::make_frame("retry: 1000\n\n");
-  if (closed()) return;
-  enqueue(retry);
-  close_after_write_ = true;
+  if (closed() || delivery_stopped()) return;
+  end_with(retry);
+}
+
+void SseStream::end_with(const hub::FramePtr& last) {
+  enqueue(last);
+  stop_delivery();
+  close_after_write_ = true;  // continue_write() ends the stream once the queue is out
   flush();
-  mark_closed();
   if (!writing()) finish();
 }
 
@@ -133,10 +133,13 @@ void SseStream::on_kicked(const hub::FramePtr& notice) {
   // hour's retry turns that into one reconnect an hour; a client that handles
   // `kicked` never sees it.
   static const auto no_retry = hub::make_frame("retry: 3600000\n\n");
-  if (closed()) return;
+  if (closed() || delivery_stopped()) return;
   enqueue(no_retry);
   enqueue(notice);
-  close_after_write_ = true;  // continue_write() ends the stream once these are out
+  stop_delivery();
+  // Not end_with(): this runs inside the shard's delivery loop, which flushes later;
+  // continue_write() ends the stream once these are out.
+  close_after_write_ = true;
 }
 
 hub::FramePtr SseStream::encode_reset(const std::string&, chat::Seq earliest) {

@@ -43,6 +43,9 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
   void continue_write();
   void abort() override;
   void drain() override;
+  // Queues `last`, lets what is queued go out, then ends the stream (without
+  // dropping events already queued, which the client would otherwise fetch again).
+  void end_with(const hub::FramePtr& last);
 
   // The session keeps no timers of its own (the shard's tick pings) and no read
   // buffer (the peer is watched through the shard's poller).

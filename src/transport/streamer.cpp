@@ -89,7 +89,7 @@ void Streamer::unfollow(const std::string& room) {
 }
 
 void Streamer::deliver(const hub::FramesPtr& frames) {
-  if (closed_ || kicked_) return;
+  if (closed_ || kicked_ || delivery_stopped_) return;
   Feed* found = nullptr;
   const bool own_channel = on_user_channel(frames);
   if (own_channel && frames->kick_before != 0) {
@@ -148,7 +148,7 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generat
   auto self = shared_from_this();  // the session lives while its catch-up runs
   // Looked up again after every suspension: feeds_ may have changed meanwhile.
   auto current = [&]() -> Feed* {
-    if (closed_) return nullptr;
+    if (closed_ || delivery_stopped_) return nullptr;
     Feed* feed = find_feed(room);
     return feed && feed->generation == generation ? feed : nullptr;
   };
@@ -219,7 +219,7 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generat
 }
 
 bool Streamer::enqueue(hub::FramePtr frame) {
-  if (closed_) return false;
+  if (closed_ || delivery_stopped_) return false;
   pending_bytes_ += frame->size();
   pending_.push_back(std::move(frame));
   if (queued_bytes() > s_.options.max_queue_bytes) {
@@ -250,6 +250,11 @@ void Streamer::mark_closed() {
   pending_.clear();
   pending_bytes_ = 0;
   wake_catch_up();
+}
+
+void Streamer::stop_delivery() {
+  delivery_stopped_ = true;
+  wake_catch_up();  // a catch-up waiting for room in the queue ends
 }
 
 void Streamer::wake_catch_up() {

@@ -79,8 +79,13 @@ class Streamer : public hub::Subscriber,
   virtual void on_kicked(const hub::FramePtr& notice) = 0;
   void write_done(bool ok);
 
-  // Stops all output: nothing more is queued or written (shutdown, errors).
+  // Stops all output: nothing more is queued or written (errors, a slow subscriber).
   void mark_closed();
+  // The session's last words are queued: nothing more is delivered, replayed or
+  // queued, but what is queued still goes out (the session ends once it has). Used
+  // where the connection ends in order: shutdown, an expired token, a kick.
+  void stop_delivery();
+  bool delivery_stopped() const noexcept { return delivery_stopped_; }
   bool following(const std::string& room) const { return find_feed(room) != nullptr; }
   bool closed() const noexcept { return closed_; }
   bool kicked() const noexcept { return kicked_; }
@@ -126,6 +131,7 @@ class Streamer : public hub::Subscriber,
   bool attached_ = true;
   bool listening_ = false;  // to the user's channel
   bool kicked_ = false;
+  bool delivery_stopped_ = false;
   std::uint64_t serial_ = 0;  // from next_session_serial(), once listening
   std::uint32_t generations_ = 0;
   // Catch-up waits here while the queue is full; made on the first wait, as most

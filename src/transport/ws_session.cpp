@@ -82,11 +82,11 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       if (now - close_started_ >= k_close_timeout) finish();
       return;
     }
+    if (queued_close_ != 0) return;  // closing once the queue is out
     if (who_.expires_at_s > 0 && now_ms() / 1000 >= who_.expires_at_s) {
       // A token's identity ends at its expiry; the connection it opened ends with it.
       send_error({ErrorKind::unauthorized, "token expired"});
-      flush();
-      send_close(ws::close_code::policy, "token expired");
+      close_after_queued(ws::close_code::policy);
       return;
     }
     const auto silent = now - last_read_;
@@ -290,10 +290,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     }
     write_done(ok);
     if (!ok) return abort();
-    if (kick_close_waiting_) {
-      kick_close_waiting_ = false;
-      return close_after_kick();
-    }
+    if (queued_close_ != 0 && !close_sent_) return close_after_queued(queued_close_);
     if (close_pending_) {
       close_pending_ = false;
       write_close_frame();
@@ -336,25 +333,37 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   void on_kicked(const hub::FramePtr& notice) override {
     if (close_sent_ || finished_) return;
     enqueue(notice);
-    asio::post(shard_.context(), [self = shared_from_this(), this] { close_after_kick(); });
+    asio::post(shard_.context(),
+               [self = shared_from_this(), this] { close_after_queued(k_close_kicked); });
   }
 
-  void close_after_kick() {
+  // Closes with `code` after what is queued has gone out: send_close() alone drops
+  // the queue, which may hold the last events and the notice saying why. A write in
+  // progress finishes first (written() comes back here), then the queue goes out
+  // ahead of the close frame. Nothing more is queued meanwhile.
+  void close_after_queued(std::uint16_t code) {
     if (close_sent_ || finished_) return;
-    // send_close() drops what is still queued: a write in progress finishes first
-    // (written() comes back here), then the queue, with the `kicked` frame, goes out
-    // ahead of the close frame.
-    if (writing()) {
-      kick_close_waiting_ = true;
-      return;
-    }
+    stop_delivery();
+    queued_close_ = code;
+    if (writing()) return;
     flush();
-    send_close(k_close_kicked, k_kick_reason);
+    send_close(code, close_reason(code));
+  }
+
+  static std::string_view close_reason(std::uint16_t code) {
+    switch (code) {
+      case k_close_kicked:
+        return k_kick_reason;
+      case ws::close_code::policy:
+        return "token expired";
+      default:
+        return "server shutting down";
+    }
   }
 
   void drain() override {
     // Shutdown: say "going away" (1001) so clients reconnect elsewhere or later.
-    send_close(ws::close_code::going_away, "server shutting down");
+    close_after_queued(ws::close_code::going_away);
   }
 
   void finish() {
@@ -630,8 +639,8 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   bool peer_closed_ = false;
   bool closing_input_done_ = false;  // nothing more is parsed
   bool finished_ = false;
-  std::uint32_t match_ticket_ = 0;   // this connection's place in the random-chat queue
-  bool kick_close_waiting_ = false;  // kicked while writing: close once the write is done
+  std::uint32_t match_ticket_ = 0;  // this connection's place in the random-chat queue
+  std::uint16_t queued_close_ = 0;  // close_after_queued()'s code while it waits
 };
 
 }  // namespace

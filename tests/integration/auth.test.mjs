@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from './lib/test.mjs';
 import { TIME_SCALE, startServer, withTimeout } from './lib/server.mjs';
-import { clientFor, data, eventually, failed, httpRequest, unique, wsUpgradeStatus } from './lib/client.mjs';
+import { WAIT_MS, clientFor, data, eventually, failed, httpRequest, unique, wsUpgradeStatus } from './lib/client.mjs';
 
 const PASSWORD = 'correct horse battery';
 const ENV = { OPEN_REGISTRATION: 'true', ENABLE_PASSWORD_LOGIN: 'true' };
@@ -276,7 +276,7 @@ test('SSE streams refuse a bad or expired ?token= with 401: room events and /api
   }
 });
 
-test('an SSE stream opened with a token ends when the token expires, and the same token then gets 401', async () => {
+test('a stream opened with a token (SSE or WebSocket) ends when the token expires, and the same token then gets 401', async () => {
   const short = await startServer({ env: { ...ENV, JWT_EXPIRATION_SECONDS: '3' }, label: 'sse-expiry' });
   try {
     const sc = clientFor(short);
@@ -290,7 +290,17 @@ test('an SSE stream opened with a token ends when the token expires, and the sam
           await sc.sseConnect(path, { token: g.token, tokenInQuery })]);
       }
     }
+    const ws = await sc.wsConnect(g.token, { name: 'ws-expiry' });
+    ws.subscribe(r.id);
+    await ws.next((f) => f.type === 'subscribed', WAIT_MS, 'subscribed');
     const issued = JSON.parse(Buffer.from(g.token.split('.')[1], 'base64url').toString());
+    // The WebSocket hears why (the error frame goes out before the close), then 1008.
+    const closed = await withTimeout(ws.closed, 10_000 * TIME_SCALE, null);
+    assert.ok(closed, 'the WebSocket must close once the token expires');
+    assert.equal(closed.code, 1008, `WebSocket close: ${JSON.stringify(closed)}`);
+    assert.ok(ws.all.some((f) => f.type === 'error' && f.code === 401 && /expired/.test(f.content)),
+      `the WebSocket is told why: ${JSON.stringify(ws.all)}`);
+    assert.ok(Date.now() / 1000 >= issued.exp - 1, 'the WebSocket is not closed before the expiry');
     for (const [what, s] of streams) {
       const end = await withTimeout(s.ended, 10_000 * TIME_SCALE, null);
       assert.ok(end, `${what}: the stream must end once the token expires`);

@@ -3,7 +3,8 @@
 // really leaves the queue.
 import assert from 'node:assert/strict';
 import {
-  api, apiGuest, assertExactly, composer, roomName, sendMessage, suite, until, waitForTexts,
+  api, apiGuest, assertExactly, composer, confirmClosed, confirmShown, roomName, sendMessage, suite, until,
+  waitForTexts,
 } from './lib/browser.mjs';
 
 // One server for the file, and the queue is server-wide: each test leaves nobody
@@ -89,8 +90,24 @@ s.test('two_strangers_are_matched_chat_both_ways_and_one_leaves', async (t) => {
   await bob.page.locator('#messages article.msg.own .seen').waitFor({ state: 'visible' });
   await t.screenshot(bob.page, 'bob-matched');
 
+  // Leaving asks first; Cancel (which has the focus) keeps the chat.
+  await alice.page.locator('header#topbar button#leave').click();
+  const asked = await confirmShown(alice.page, 'Leave to ask before ending the chat');
+  assert.match(asked.title, /end this chat/i);
+  assert.match(asked.text, /both of you/);
+  assert.equal(asked.focus, 'cancel', 'Cancel has the focus: Enter keeps the chat');
+  await alice.page.keyboard.press('Enter');
+  await confirmClosed(alice.page);
+  await sendMessage(bob.page, 'still here?');
+  for (const who of [alice, bob]) {
+    await waitForTexts(who.page, ['still here?'], `${who.name}: the chat goes on after Cancel`);
+  }
+  assert.ok(await alice.page.locator('header#topbar button#leave').isVisible(), 'Cancel stays in the chat');
+
   // Alice leaves: she is back in the lobby, and the chat ends for bob, live.
   await alice.page.locator('header#topbar button#leave').click();
+  await confirmShown(alice.page, 'Leave to ask again');
+  await alice.page.locator('dialog#confirm-dialog #confirm-ok').click();
   await alice.page.locator('#random-idle .random-note').waitFor({ state: 'visible' });
   assert.match(await alice.page.locator('.random-note').innerText(), /You left the chat/);
   assert.equal(new URL(alice.page.url()).pathname, '/random');

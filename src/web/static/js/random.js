@@ -149,10 +149,23 @@
     var sel = '#messages p.system[data-action=left][data-user="' + CSS.escape(peer || '') + '"]';
     if (peer && document.querySelector(sel)) end(peer);
   });
-  // Leaving is a plain form post (the server ends the chat, then sends us to the
-  // lobby); until the page goes, nothing more is marked read in the closing room.
-  document.getElementById('leave-form')?.addEventListener('submit', function () {
-    room.dataset.member = 'false';
+  // Leaving ends the chat for both and deletes it, so it asks first (Cancel has the
+  // focus: a stray Enter keeps the chat). Then a plain form post: the server ends
+  // the chat and sends us to the lobby; until the page goes, nothing more is marked
+  // read in the closing room.
+  var leaveForm = document.getElementById('leave-form');
+  leaveForm?.addEventListener('submit', function (e) {
+    e.preventDefault();
+    P.confirm({
+      title: 'End this chat?',
+      text: 'It ends for both of you, and its messages are deleted. This cannot be undone.',
+      ok: 'End chat',
+      focusCancel: true,
+    }).then(function (yes) {
+      if (!yes) return;
+      room.dataset.member = 'false';
+      leaveForm.submit();  // no submit event: this handler does not run again
+    });
   });
   document.getElementById('find-again-form').addEventListener('submit', function (e) {
     e.preventDefault();

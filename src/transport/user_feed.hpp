@@ -18,6 +18,8 @@
 // holds the user's place in the random-chat queue (ChatService::hold_match).
 // Ticks carry absolute seqs, so one that overtakes the snapshot or repeats is
 // harmless (the page keeps the maximum); a reconnect starts over with a snapshot.
+// The rooms are followed, and their frames read, by MemberRooms, as /api/events does
+// (which counts on the server what the page counts from these ticks).
 // Lives on one shard, like every session.
 #include <boost/beast/core/tcp_stream.hpp>
 

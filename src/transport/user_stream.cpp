@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
@@ -128,8 +129,7 @@ class UserStream final : public SseStream {
     switch (news.kind) {
       case RoomNews::Kind::event:
         if (news.left) {
-          rooms_.unfollow(news.room);
-          counts_.remove(news.room);
+          drop(news.room);
         } else if (news.message || news.own) {
           report(counts_.message(news.room, news.seq, news.own));
         } else if (news.deleted > 0) {
@@ -152,15 +152,22 @@ class UserStream final : public SseStream {
   // from now on; an ended random chat is gone.
   void on_notice(const RoomNews& notice) {
     if (notice.room.empty()) return;
-    if (notice.type == "chat_ended") {
-      rooms_.unfollow(notice.room);
-      counts_.remove(notice.room);
-      return;
-    }
-    if ((notice.type == "chat" || notice.type == "matched") && rooms_.follow(notice.room)) {
-      counts_.add(notice.room);
-      want_counts();
-    }
+    if (notice.type == "chat_ended") return drop(notice.room);
+    if (notice.type != "chat" && notice.type != "matched") return;
+    rooms_.follow(notice.room);
+    if (counts_.has(notice.room)) return;
+    counts_.add(notice.room);
+    want_counts();
+  }
+
+  // No more counts for `room`. The shard's delivery loop, which this runs in, must
+  // not see its tables change (a room's last subscriber leaving erases its entry):
+  // the subscription ends right after, unless the room was followed again since.
+  void drop(const std::string& room) {
+    counts_.remove(room);
+    asio::post(shard_.context(), [self = shared_from_this(), this, room] {
+      if (!counts_.has(room)) rooms_.unfollow(room);
+    });
   }
 
   void want_counts() {
@@ -184,7 +191,8 @@ class UserStream final : public SseStream {
       }
       if (!snapshot_sent_) {
         for (const auto& r : *rooms) {
-          if (rooms_.follow(r.room.id)) counts_.add(r.room.id);
+          rooms_.follow(r.room.id);
+          counts_.add(r.room.id);  // a room already counted is left as it is
         }
       }
       for (const auto& c : counts_.counted(round, *rooms)) send_unread(c);

@@ -203,3 +203,40 @@ test('a new direct room appears with its count, and then changes like any other'
   assert.deepEqual(history(s, dm.id), [1, 2, 0]);
   assert.deepEqual(history(s, own.id), [0], 'nothing for the other room');
 });
+
+test('a random chat is counted from its match until it ends; a room left sends no more', async () => {
+  // The match queue is shared by the whole server: this file's only user of it.
+  const ada = await c.guest('Rand Ada');
+  const bob = await c.guest('Rand Bob');
+  const group = await c.createRoom(bob.token, 'rand-group');
+  await c.join(ada.token, group.id);
+  const s = await stream(ada, { name: 'ada' });
+  const joinedAt = (await rooms(ada)).find((r) => r.id === group.id).read_seq;
+  await unread(s, group.id, { unread: 0, read_seq: joinedAt, last_seq: joinedAt });
+
+  // Ada waits (her stream holds her place); Bob's ask pairs them.
+  assert.equal(data(await c.api('POST', '/api/match', undefined, ada.token)).status, 'waiting');
+  const matched = data(await c.api('POST', '/api/match', undefined, bob.token));
+  assert.equal(matched.status, 'matched');
+  const room = matched.room.id;
+  await s.next((r) => r.event === 'matched' && r.json.room === room, undefined, 'matched');
+  const listed = (await rooms(ada)).find((r) => r.id === room);
+  await unread(s, room, { unread: 0, read_seq: listed.read_seq, last_seq: listed.last_seq });
+  const hi = await c.post(bob.token, room, 'hi stranger');
+  await unread(s, room, { unread: 1, read_seq: listed.read_seq, last_seq: hi.seq });
+
+  // Bob ends it; Ada leaves the group. Neither room is counted any more: the next
+  // change Ada hears of is in a third room.
+  const left = await c.api('POST', `/api/rooms/${room}/leave`, undefined, bob.token);
+  assert.equal(left.status, 204, `leave: ${left.status} ${left.text}`);
+  await s.next((r) => r.event === 'chat_ended' && r.json.room === room, undefined, 'chat_ended');
+  const leave = await c.api('POST', `/api/rooms/${group.id}/leave`, undefined, ada.token);
+  assert.equal(leave.status, 204, `leave: ${leave.status} ${leave.text}`);
+  await c.post(bob.token, group.id, 'after ada left');
+  const dm = data(await c.api('POST', `/api/dm/${ada.user_id}`, undefined, bob.token));
+  const last = await c.post(bob.token, dm.id, 'still here?');
+  const dmRead = (await rooms(ada)).find((r) => r.id === dm.id).read_seq;
+  await unread(s, dm.id, { unread: 1, read_seq: dmRead, last_seq: last.seq });
+  assert.deepEqual(history(s, group.id), [0], 'nothing for the group after leaving it');
+  assert.deepEqual(history(s, room), [0, 1], 'nothing for the ended chat');
+});

@@ -4,6 +4,13 @@
 
 namespace parley::transport {
 
+namespace {
+// Unread messages a room remembers by seq before they become part of its counted
+// range (fold()): bounds the memory of a room nobody reads. The cost is a store
+// read should the marker later stop partway through them.
+constexpr std::size_t k_max_tracked = 256;
+}  // namespace
+
 void UnreadCounts::add(const chat::RoomId& room) {
   auto [it, added] = rooms_.try_emplace(room);
   if (added) wait(it->second);
@@ -88,8 +95,20 @@ std::optional<UnreadCount> UnreadCounts::message(const chat::RoomId& room, chat:
     move_read(r, seq);  // posting moves the author's marker to the message
   } else if (seq > r.to && seq > r.read) {
     r.after.insert(seq);
+    if (r.after.size() > k_max_tracked && !r.waiting) fold(r);
   }
   return change(room, r);
+}
+
+// Every event after `to` has been seen (a room's events reach the shard in seq
+// order), so `after` holds exactly the unread messages from others in (to, last],
+// and none of the user's own messages is after max(from, read): the range can grow
+// to `last` and take them in as a number.
+void UnreadCounts::fold(Room& r) {
+  r.counted += static_cast<std::int64_t>(r.after.size());
+  r.from = std::max(r.from, r.read);
+  r.to = r.last;
+  r.after.clear();
 }
 
 std::optional<UnreadCount> UnreadCounts::deleted(const chat::RoomId& room, chat::Seq seq,

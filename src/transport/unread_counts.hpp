@@ -85,7 +85,8 @@ class UnreadCounts {
     chat::Seq from = 0;
     chat::Seq to = 0;
     std::int64_t counted = 0;
-    // Unread messages from others after `to` (all after `read`).
+    // Unread messages from others after `to` (all after `read`); a few hundred at
+    // most, then they join the counted range.
     std::set<chat::Seq> after;
     // Waiting for a store count begun after round `waiting_since`.
     bool waiting = false;
@@ -101,6 +102,7 @@ class UnreadCounts {
     r.waiting_since = rounds_;
   }
   void move_read(Room& r, chat::Seq seq);
+  void fold(Room& r);
   void take_count(Room& r, const chat::RoomSummary& s);
   std::optional<UnreadCount> change(const chat::RoomId& id, Room& r);
   static std::int64_t unread(const Room& r) {

@@ -144,5 +144,31 @@ TEST(UnreadCounts, a_room_added_after_the_snapshot_is_reported_once_counted) {
             (std::vector<UnreadCount>{{"dm", 1, 1, 2}}));
 }
 
+TEST(UnreadCounts, a_long_unread_run_stays_exact_in_bounded_memory) {
+  auto c = counting(1, 10, 2);
+  std::optional<UnreadCount> last;
+  for (chat::Seq seq = 11; seq <= 1010; ++seq) last = c.message("r", seq, false);
+  EXPECT_EQ(last, (UnreadCount{"r", 1002, 1, 1010}));
+  EXPECT_EQ(c.deleted("r", 1011, 500), (UnreadCount{"r", 1001, 1, 1011}));
+  EXPECT_EQ(c.deleted("r", 1012, 1010), (UnreadCount{"r", 1000, 1, 1012}));
+  // A marker partway through what was folded into the counted range: read again.
+  EXPECT_FALSE(c.read("r", 600).has_value());
+  EXPECT_TRUE(c.wants_count());
+  const auto round = c.begin_count();
+  EXPECT_EQ(c.counted(round, {summary("r", 600, 1012, 409)}),
+            (std::vector<UnreadCount>{{"r", 409, 600, 1012}}));
+  EXPECT_EQ(c.read("r", 1012), (UnreadCount{"r", 0, 1012, 1012}));
+}
+
+TEST(UnreadCounts, own_messages_before_a_fold_are_not_counted_by_deletes) {
+  auto c = counting(1, 1, 0);
+  c.message("r", 2, false);
+  EXPECT_EQ(c.message("r", 3, true), (UnreadCount{"r", 0, 3, 3}));  // reads 2
+  for (chat::Seq seq = 4; seq <= 303; ++seq) c.message("r", seq, false);
+  EXPECT_EQ(c.deleted("r", 304, 3), std::nullopt);  // one's own: never unread
+  EXPECT_EQ(c.deleted("r", 305, 2), std::nullopt);  // read
+  EXPECT_EQ(c.deleted("r", 306, 4), (UnreadCount{"r", 299, 3, 306}));
+}
+
 }  // namespace
 }  // namespace parley::transport

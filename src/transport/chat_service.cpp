@@ -18,8 +18,19 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 void ChatService::publish(chat::Event e) {
+  // Joining a room (not being added to a random chat: `matched` tells of that) is
+  // news for the joiner's other connections too: the streams that follow the user's
+  // rooms (user_stream.hpp, user_feed.hpp) follow it from then on.
+  std::optional<std::pair<chat::UserId, chat::RoomId>> joined;
+  if (e.kind == chat::EventKind::member && e.action == chat::MemberAction::joined) {
+    joined.emplace(e.member.id, e.room);
+  }
   s_.hub.publish(encode_event(std::move(e), s_.render_html));
   s_.metrics.events_stored();
+  if (joined) {
+    notify_user(s_.hub, joined->first, "joined",
+                json::serialize(json::object{{"type", "joined"}, {"room", joined->second}}));
+  }
 }
 
 template <class Start>

@@ -10,7 +10,8 @@
 //            deleted: the seq of the message a delete removed);
 //   `read`   {room, seq} when the user's read marker moves (from any tab);
 //   `room`   {room} when a room the user was not following shows up on the user's
-//            channel (user_channel.hpp: a direct message from someone new);
+//            channel (user_channel.hpp: a direct message from someone new, a room
+//            the user joined in another tab or client);
 //   `matched` {type, room, peer} and `chat_ended` {type, room, by}: the random-chat
 //            notices, as they are on /api/events (a matched room is followed for
 //            ticks, but announced by `matched` rather than `room`).

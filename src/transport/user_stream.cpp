@@ -148,12 +148,12 @@ class UserStream final : public SseStream {
     want_counts();
   }
 
-  // A room the user's channel names: a new direct room or random chat is counted
-  // from now on; an ended random chat is gone.
+  // A room the user's channel names: a room joined, a new direct room or random
+  // chat is counted from now on; an ended random chat is gone.
   void on_notice(const RoomNews& notice) {
     if (notice.room.empty()) return;
     if (notice.type == "chat_ended") return drop(notice.room);
-    if (notice.type != "chat" && notice.type != "matched") return;
+    if (notice.type != "chat" && notice.type != "matched" && notice.type != "joined") return;
     rooms_.follow(notice.room);
     if (counts_.has(notice.room)) return;
     counts_.add(notice.room);

@@ -387,3 +387,28 @@ test('a random chat is counted from its match until it ends; a room left sends n
   assert.deepEqual(history(s, group.id), [0], 'nothing for the group after leaving it');
   assert.deepEqual(history(s, room), [0, 1], 'nothing for the ended chat');
 });
+
+test('a room joined from another connection is announced and counted from then on', async () => {
+  const ada = await c.guest('Join Ada');
+  const bob = await c.guest('Join Bob');
+  const own = await c.createRoom(ada.token, 'join-own');
+  const room = await c.createRoom(bob.token, 'join-room');
+  await c.post(bob.token, room.id, 'before ada came');
+  const s = await stream(ada, { name: 'ada' });
+  const w = await c.wsConnect(ada.token, { name: 'ada-ws' });
+  open.push(w);
+  await unread(s, own.id, { unread: 0, read_seq: own.last_seq, last_seq: own.last_seq });
+
+  await c.join(ada.token, room.id); // over REST: neither the stream nor the WebSocket
+  const joined = await s.next((r) => r.event === 'joined', undefined, 'joined on /api/events');
+  assert.deepEqual(joined.json, { type: 'joined', room: room.id });
+  assert.equal(joined.id, undefined);
+  assert.deepEqual(await w.next((f) => f.type === 'joined', undefined, 'joined on the WebSocket'),
+    { type: 'joined', room: room.id });
+  const joinedAt = (await rooms(ada)).find((r) => r.id === room.id).read_seq;
+  // Joining starts the marker at the join: what came before is not unread.
+  await unread(s, room.id, { unread: 0, read_seq: joinedAt, last_seq: joinedAt });
+  const m = await c.post(bob.token, room.id, 'welcome');
+  await unread(s, room.id, { unread: 1, read_seq: joinedAt, last_seq: m.seq });
+  assert.deepEqual(history(s, room.id), [0, 1]);
+});

@@ -32,4 +32,8 @@ inline bool is_user_channel(std::string_view channel, std::string_view user_id) 
 void notify_user(hub::Hub& hub, const chat::UserId& user, std::string_view type,
                  const std::string& payload);
 
+// The `joined` notice {type:"joined", room}: the user became a member of `room` (a
+// join, an invite, a room they created), so their streams follow it from now on.
+void announce_joined(hub::Hub& hub, const chat::UserId& user, const chat::RoomId& room);
+
 }  // namespace parley::transport

@@ -411,4 +411,14 @@ test('a room joined from another connection is announced and counted from then o
   const m = await c.post(bob.token, room.id, 'welcome');
   await unread(s, room.id, { unread: 1, read_seq: joinedAt, last_seq: m.seq });
   assert.deepEqual(history(s, room.id), [0, 1]);
+
+  // A room Ada creates elsewhere is one she joined too.
+  const made = await c.createRoom(ada.token, 'join-made');
+  const announced = await s.next((r) => r.event === 'joined' && r.json.room === made.id, undefined,
+    'joined for the new room');
+  assert.deepEqual(announced.json, { type: 'joined', room: made.id });
+  await unread(s, made.id, { unread: 0, read_seq: made.last_seq, last_seq: made.last_seq });
+  await c.join(bob.token, made.id);
+  const hello = await c.post(bob.token, made.id, 'hello');
+  await unread(s, made.id, { unread: 1, read_seq: made.last_seq, last_seq: hello.seq });
 });

@@ -18,8 +18,16 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 void ChatService::publish(chat::Event e) {
+  // Joining a room (not being added to a random chat: `matched` tells of that) is
+  // news for the joiner's other connections too: the streams that follow the user's
+  // rooms (user_stream.hpp, user_feed.hpp) follow it from then on.
+  std::optional<std::pair<chat::UserId, chat::RoomId>> joined;
+  if (e.kind == chat::EventKind::member && e.action == chat::MemberAction::joined) {
+    joined.emplace(e.member.id, e.room);
+  }
   s_.hub.publish(encode_event(std::move(e), s_.render_html));
   s_.metrics.events_stored();
+  if (joined) announce_joined(s_.hub, joined->first, joined->second);
 }
 
 template <class Start>
@@ -294,6 +302,20 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::react(const Id
   }
   const store::Command toggle = store::ToggleReaction{room, who.user.id, seq, emoji};
   co_return co_await append(toggle);
+}
+
+asio::awaitable<chat::Result<chat::Room>> ChatService::create_room(const Identity& who,
+                                                                   const std::string& name,
+                                                                   chat::Visibility visibility) {
+  if (auto ok = chat::check_room_name(name, s_.options.limits); !ok) {
+    co_return std::unexpected(ok.error());
+  }
+  const store::NewRoom fresh{name, chat::RoomKind::group, visibility, who.user};
+  auto room = co_await store_call<chat::Room>([&](auto cb) { s_.store.create_room(fresh, cb); });
+  // The store writes the owner's join without publishing it (nobody follows the
+  // room yet), so publish() cannot tell of it.
+  if (room) announce_joined(s_.hub, who.user.id, room->id);
+  co_return room;
 }
 
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Identity& who,

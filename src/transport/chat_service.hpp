@@ -43,6 +43,11 @@ class ChatService {
                                                                 chat::Seq seq);
   boost::asio::awaitable<chat::Result<Appended>> react(const Identity& who, const std::string& room,
                                                        chat::Seq seq, const std::string& emoji);
+  // A new group room, `who` its owner and first member; like a join, the user's
+  // connections are told (`joined`, user_channel.hpp).
+  boost::asio::awaitable<chat::Result<chat::Room>> create_room(const Identity& who,
+                                                               const std::string& name,
+                                                               chat::Visibility visibility);
   boost::asio::awaitable<chat::Result<Appended>> join(const Identity& who, const std::string& room);
   boost::asio::awaitable<chat::Result<Appended>> leave(const Identity& who,
                                                        const std::string& room);

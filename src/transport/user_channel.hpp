@@ -1,7 +1,7 @@
 #pragma once
 // A user's own channel in the hub: notices meant for a person rather than a room
-// (a direct message arriving, a random-chat match, a chat ended) reach every live
-// connection of that user, on any shard. Channel names start with '@', which no
+// (a direct message arriving, a room joined, a random-chat match, a chat ended)
+// reach every live connection of that user, on any shard. Channel names start with '@', which no
 // room id can (ids are [A-Za-z0-9_-]), so they never collide with rooms.
 #include <string>
 #include <string_view>
@@ -31,5 +31,9 @@ inline bool is_user_channel(std::string_view channel, std::string_view user_id) 
 // event named `type` on /api/events.
 void notify_user(hub::Hub& hub, const chat::UserId& user, std::string_view type,
                  const std::string& payload);
+
+// The `joined` notice {type:"joined", room}: the user became a member of `room` (a
+// join, an invite, a room they created), so their streams follow it from now on.
+void announce_joined(hub::Hub& hub, const chat::UserId& user, const chat::RoomId& room);
 
 }  // namespace parley::transport

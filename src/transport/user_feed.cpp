@@ -4,15 +4,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <unordered_set>
 
 #include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
+#include "transport/member_rooms.hpp"
 #include "transport/sse_stream.hpp"
-#include "transport/store_call.hpp"
-#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -22,9 +19,7 @@ namespace json = boost::json;
 
 namespace {
 
-// Subscribes to its rooms on the shard directly rather than following them: a tick
-// needs no order and no catch-up, only the newest seq, so Streamer's feeds (and their
-// store reads) are not used; its queue, bound and flushing are.
+// Follows the user's rooms through MemberRooms: a tick needs only the newest seq.
 class UserFeed final : public SseStream {
  public:
   UserFeed(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
@@ -32,32 +27,24 @@ class UserFeed final : public SseStream {
       : SseStream(chat.services(), shard, hub::Format::ws, std::move(who), std::move(stream)),
         chat_(chat),
         holds_match_(holds_match),
-        channel_(user_channel(who_.user.id)),
-        own_author_(R"("author":{"id":)" + json::serialize(json::string(who_.user.id))),
-        own_reader_(R"("user_id":)" + json::serialize(json::string(who_.user.id)) + ",") {}
+        rooms_(shard_, *this, who_.user.id) {}
 
   void start() {
     // Before the head goes out: the page posts its find only once the stream is open,
     // so the hold is always in place by then.
     if (holds_match_) chat_.hold_match(who_.user.id);
     open();
-    subscribe(channel_);
+    shard_.subscribe(rooms_.channel(), this);
     asio::co_spawn(shard_.context(), snapshot(), asio::detached);
   }
 
  private:
-  void subscribe(const std::string& room) {
-    if (!subscribed_.insert(room).second) return;
-    shard_.subscribe(room, this);
-  }
-
   asio::awaitable<void> snapshot() {
     auto self = shared_from_this();
     // Subscribe first, then read the state the snapshot reports: an event committed
     // in between arrives as a tick (harmless, see the header) and never falls between.
     for (int pass = 0; pass < 2; ++pass) {
-      auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
-          [&](auto cb) { s_.store.list_rooms(who_.user.id, cb); });
+      auto rooms = co_await rooms_.list(s_.store);
       if (closed()) co_return;
       if (!rooms) {
         finish();
@@ -65,11 +52,8 @@ class UserFeed final : public SseStream {
       }
       json::array out;
       for (const auto& r : *rooms) {
-        // A member's read marker starts at their join event, so it is never 0;
-        // public rooms the user has not joined are listed with read_seq 0.
-        if (r.read_seq <= 0) continue;
         if (pass == 0) {
-          subscribe(r.room.id);
+          rooms_.follow(r.room.id);
         } else {
           out.push_back(json::object{{"room", r.room.id},
                                      {"last_seq", r.room.last_seq},
@@ -81,73 +65,40 @@ class UserFeed final : public SseStream {
     }
   }
 
-  // The WebSocket form of an event starts {"type":"event","room":..,"kind":..}; of a
-  // read notice {"type":"read","room":..,"user_id":..}. Looking for the user's id in
-  // them is exact: a quote inside JSON string data is always escaped.
   void deliver(const hub::FramesPtr& frames) override {
     if (closed()) return;
-    const auto& ws = frames->get(hub::Format::ws);
-    if (!ws) return;
-    if (frames->room == channel_) {
-      on_notice(*ws);
-      return;
-    }
-    if (frames->seq > 0) {
-      const bool message = ws->find(R"("kind":"message")") != std::string::npos;
-      const bool own = message && ws->find(own_author_) != std::string::npos;
-      tick(frames->room, frames->seq, own, message && !own, deleted_target(*ws));
-      return;
-    }
-    if (ws->starts_with(R"({"type":"read",)") && ws->find(own_reader_) != std::string::npos) {
-      boost::system::error_code ec;
-      auto v = json::parse(*ws, ec);
-      if (ec || !v.is_object()) return;
-      const auto* seq = v.as_object().if_contains("seq");
-      json::object o{{"room", frames->room}, {"seq", seq != nullptr ? *seq : json::value(0)}};
-      enqueue(hub::make_frame(sse_event({}, "read", json::serialize(o))));
+    auto news = rooms_.read(*frames);
+    switch (news.kind) {
+      case RoomNews::Kind::none:
+        return;
+      case RoomNews::Kind::event:
+        return tick(news.room, news.seq, news.own, news.message, news.deleted);
+      case RoomNews::Kind::read: {
+        json::object o{{"room", news.room}, {"seq", news.seq}};
+        enqueue(hub::make_frame(sse_event({}, "read", json::serialize(o))));
+        return;
+      }
+      case RoomNews::Kind::notice:
+        return on_notice(news, *frames->get(hub::Format::ws));
     }
   }
 
   // A notice naming a room this feed does not follow yet (someone's first direct
   // message, a match): follow it from now on and tell the page.
-  void on_notice(const std::string& payload) {
-    boost::system::error_code ec;
-    auto v = json::parse(payload, ec);
-    if (ec || !v.is_object()) return;
-    const auto& o = v.as_object();
-    const auto* room = o.if_contains("room");
-    if (room == nullptr || !room->is_string()) return;
-    const std::string id(room->as_string());
-    const auto* type = o.if_contains("type");
-    const std::string_view kind =
-        type != nullptr && type->is_string() ? std::string_view(type->as_string()) : "";
+  void on_notice(const RoomNews& notice, const std::string& payload) {
+    if (notice.room.empty()) return;
     // The random page acts on these itself (see the header); the payload is passed on.
-    if (kind == "matched" || kind == "chat_ended") {
-      if (kind == "matched") subscribe(id);
-      enqueue(hub::make_frame(sse_event({}, kind, payload)));
+    if (notice.type == "matched" || notice.type == "chat_ended") {
+      if (notice.type == "matched") rooms_.follow(notice.room);
+      enqueue(hub::make_frame(sse_event({}, notice.type, payload)));
       return;
     }
-    if (!subscribed_.contains(id)) {
-      subscribe(id);
-      enqueue(hub::make_frame(sse_event({}, "room", json::serialize(json::object{{"room", id}}))));
+    if (rooms_.follow(notice.room)) {
+      enqueue(hub::make_frame(
+          sse_event({}, "room", json::serialize(json::object{{"room", notice.room}}))));
     }
     // Only `chat` notices (a direct message) carry a seq: a message from someone else.
-    if (const auto* seq = o.if_contains("seq"); seq != nullptr && seq->is_int64()) {
-      tick(id, seq->as_int64(), false, true, 0);
-    }
-  }
-
-  // The message a `delete` event removed (0 for any other event): an unread message
-  // that is deleted is no longer unread. Parsed only for deletes, which are rare.
-  static chat::Seq deleted_target(const std::string& ws) {
-    if (ws.find(R"("kind":"delete")") == std::string::npos) return 0;
-    boost::system::error_code ec;
-    auto v = json::parse(ws, ec);
-    if (ec || !v.is_object()) return 0;
-    const auto* data = v.as_object().if_contains("data");
-    if (data == nullptr || !data->is_object()) return 0;
-    const auto* target = data->as_object().if_contains("target_seq");
-    return target != nullptr && target->is_int64() ? target->as_int64() : 0;
+    if (notice.seq > 0) tick(notice.room, notice.seq, false, true, 0);
   }
 
   void tick(const std::string& room, chat::Seq seq, bool own, bool message, chat::Seq deleted) {
@@ -158,8 +109,8 @@ class UserFeed final : public SseStream {
 
   void on_finish() override {
     if (holds_match_) chat_.release_match(who_.user.id);
-    shard_.forget(this, {subscribed_.begin(), subscribed_.end()});
-    subscribed_.clear();
+    rooms_.forget();
+    shard_.unsubscribe(rooms_.channel(), this);
   }
 
   // Never used: this feed follows no room log.
@@ -167,10 +118,7 @@ class UserFeed final : public SseStream {
 
   ChatService& chat_;
   bool holds_match_;
-  std::string channel_;
-  std::string own_author_;
-  std::string own_reader_;
-  std::unordered_set<std::string> subscribed_;
+  MemberRooms rooms_;
 };
 
 }  // namespace

@@ -10,7 +10,8 @@
 //            deleted: the seq of the message a delete removed);
 //   `read`   {room, seq} when the user's read marker moves (from any tab);
 //   `room`   {room} when a room the user was not following shows up on the user's
-//            channel (user_channel.hpp: a direct message from someone new);
+//            channel (user_channel.hpp: a direct message from someone new, a room
+//            the user joined in another tab or client);
 //   `matched` {type, room, peer} and `chat_ended` {type, room, by}: the random-chat
 //            notices, as they are on /api/events (a matched room is followed for
 //            ticks, but announced by `matched` rather than `room`).
@@ -18,6 +19,8 @@
 // holds the user's place in the random-chat queue (ChatService::hold_match).
 // Ticks carry absolute seqs, so one that overtakes the snapshot or repeats is
 // harmless (the page keeps the maximum); a reconnect starts over with a snapshot.
+// The rooms are followed, and their frames read, by MemberRooms, as /api/events does
+// (which counts on the server what the page counts from these ticks).
 // Lives on one shard, like every session.
 #include <boost/beast/core/tcp_stream.hpp>
 

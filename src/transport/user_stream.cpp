@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
@@ -13,7 +14,9 @@
 #include "transport/dm_cursor.hpp"
 #include "transport/encode.hpp"
 #include "transport/event_json.hpp"
+#include "transport/member_rooms.hpp"
 #include "transport/sse_stream.hpp"
+#include "transport/unread_counts.hpp"
 
 namespace parley::transport {
 
@@ -47,7 +50,8 @@ class UserStream final : public SseStream {
              std::optional<DmCursor> resume)
       : SseStream(chat.services(), shard, hub::Format::sse_json, std::move(who), std::move(stream)),
         chat_(chat),
-        resume_(std::move(resume)) {}
+        resume_(std::move(resume)),
+        rooms_(shard_, *this, who_.user.id) {}
 
   void start() {
     open();
@@ -56,15 +60,18 @@ class UserStream final : public SseStream {
     // sent once.
     listen_user_channel();
     asio::co_spawn(shard_.context(), replay(), asio::detached);
+    counting_ = true;
+    asio::co_spawn(shard_.context(), count(), asio::detached);
   }
 
  private:
   void deliver(const hub::FramesPtr& frames) override {
-    if (closed() || kicked() || frames->kick_before != 0 || !on_user_channel(frames)) {
-      return Streamer::deliver(frames);
-    }
+    if (closed() || kicked() || frames->kick_before != 0) return Streamer::deliver(frames);
+    if (!on_user_channel(frames)) return on_room(rooms_.read(*frames));
     const auto& ws = frames->get(hub::Format::ws);
-    if (!ws || !ws->starts_with(R"({"type":"chat",)")) return Streamer::deliver(frames);
+    if (!ws) return Streamer::deliver(frames);
+    on_notice(rooms_.read(*frames));
+    if (!ws->starts_with(R"({"type":"chat",)")) return Streamer::deliver(frames);
     auto cursor = cursor_of_notice(*ws);
     if (!cursor) return Streamer::deliver(frames);  // sent as it is, without an id
     if (replaying_) {
@@ -74,8 +81,10 @@ class UserStream final : public SseStream {
     send_live(*cursor, *ws);
   }
 
-  // Follows no room: nothing is replayed from a room's log.
+  // Follows no room log: nothing is replayed from one.
   hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
+
+  void on_finish() override { rooms_.forget(); }
 
   // A DM's notice is published a store read after its commit (the room's members
   // are looked up first), so it can arrive after the replay that already sent it.
@@ -115,6 +124,95 @@ class UserStream final : public SseStream {
     std::vector<std::pair<DmCursor, hub::FramePtr>>().swap(held_);
   }
 
+  // Unread counts (unread_counts.hpp): what a followed room's events change.
+  void on_room(const RoomNews& news) {
+    switch (news.kind) {
+      case RoomNews::Kind::event:
+        if (news.left) {
+          drop(news.room);
+        } else if (news.message || news.own) {
+          report(counts_.message(news.room, news.seq, news.own));
+        } else if (news.deleted > 0) {
+          report(counts_.deleted(news.room, news.seq, news.deleted));
+        } else {
+          counts_.other_event(news.room, news.seq);
+        }
+        break;
+      case RoomNews::Kind::read:
+        report(counts_.read(news.room, news.seq));
+        break;
+      default:
+        return;
+    }
+    // A marker that stops inside a store count (own message or read) makes it stale.
+    want_counts();
+  }
+
+  // A room the user's channel names: a room joined, a new direct room or random
+  // chat is counted from now on; an ended random chat is gone.
+  void on_notice(const RoomNews& notice) {
+    if (notice.room.empty()) return;
+    if (notice.type == "chat_ended") return drop(notice.room);
+    if (notice.type != "chat" && notice.type != "matched" && notice.type != "joined") return;
+    rooms_.follow(notice.room);
+    if (counts_.has(notice.room)) return;
+    counts_.add(notice.room);
+    want_counts();
+  }
+
+  // No more counts for `room`. The shard's delivery loop, which this runs in, must
+  // not see its tables change (a room's last subscriber leaving erases its entry):
+  // the subscription ends right after, unless the room was followed again since.
+  void drop(const std::string& room) {
+    counts_.remove(room);
+    asio::post(shard_.context(), [self = shared_from_this(), this, room] {
+      if (!counts_.has(room)) rooms_.unfollow(room);
+    });
+  }
+
+  void want_counts() {
+    if (counting_ || !counts_.wants_count()) return;
+    counting_ = true;
+    asio::co_spawn(shard_.context(), count(), asio::detached);
+  }
+
+  // Reads the store's counts while some room waits for one. The first time, it
+  // follows every member room and then reads again (follow first, read second:
+  // nothing falls between), and ends with the snapshot of every room's count.
+  asio::awaitable<void> count() {
+    auto self = shared_from_this();
+    do {
+      const std::uint64_t round = counts_.begin_count();
+      auto rooms = co_await rooms_.list(s_.store);
+      if (closed() || kicked()) co_return;
+      if (!rooms) {
+        finish();  // as for the replay: the reconnect starts over, with a snapshot
+        co_return;
+      }
+      if (!snapshot_sent_) {
+        for (const auto& r : *rooms) {
+          rooms_.follow(r.room.id);
+          counts_.add(r.room.id);  // a room already counted is left as it is
+        }
+      }
+      for (const auto& c : counts_.counted(round, *rooms)) send_unread(c);
+    } while (counts_.wants_count());
+    counting_ = false;
+    if (snapshot_sent_) co_return;
+    snapshot_sent_ = true;
+    for (const auto& c : counts_.snapshot()) send_unread(c);
+  }
+
+  void report(const std::optional<UnreadCount>& c) {
+    if (c) send_unread(*c);
+  }
+
+  void send_unread(const UnreadCount& c) {
+    json::object o{
+        {"room", c.room}, {"unread", c.unread}, {"read_seq", c.read_seq}, {"last_seq", c.last_seq}};
+    enqueue(hub::make_frame(sse_event({}, "unread", json::serialize(o))));
+  }
+
   ChatService& chat_;
   std::optional<DmCursor> resume_;
   bool replaying_ = false;
@@ -123,6 +221,10 @@ class UserStream final : public SseStream {
   // Replayed DMs whose live notice may still come: each is dropped when it does
   // (at most the 500 of one replay, most gone moments after it).
   std::set<std::pair<std::string, chat::Seq>> replayed_;
+  MemberRooms rooms_;
+  UnreadCounts counts_;
+  bool counting_ = false;  // count() runs
+  bool snapshot_sent_ = false;
 };
 
 }  // namespace

@@ -1,7 +1,15 @@
 #pragma once
 // The caller's own stream, GET /api/events (API.md): SSE-JSON events named by their
 // type from the user's channel (user_channel.hpp): `chat` (direct messages),
-// `matched`, `chat_ended`, `kicked`.
+// `matched`, `chat_ended`, `joined`, `kicked`; and `unread` {room, unread, read_seq,
+// last_seq} for the user's member rooms (MemberRooms follows them).
+//
+// Unread counts: when the stream starts, one `unread` per member room, counted by the
+// store after the stream subscribed to the room (so no change falls between); then
+// one whenever a room's count changes, kept exact from the live events
+// (unread_counts.hpp). A room joined, a new direct room or a random chat announced
+// on the user's channel is followed and counted from then on; a room the user leaves
+// (or a random chat that ends) is dropped. `unread` events carry no id.
 //
 // Direct messages are not lost while the stream is closed: on connect it first sends
 // the DMs the user has not read (the set `get_offline` returns, oldest first), then

@@ -37,16 +37,10 @@ rest::Response done(const rest::Request& req, const std::string& room) {
 void add_form_routes(std::vector<rest::Route>& out, const WebPtr& web) {
   out.push_back({bh::verb::post, "/rooms", rest::Access::page,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
-                   auto& s = web->s;
                    const std::string name = form_field(c.req.body(), "name");
                    auto vis = chat::parse_visibility(form_field(c.req.body(), "visibility"));
                    if (!vis) vis = chat::Visibility::public_room;
-                   if (auto v = chat::check_room_name(name, s.options.limits); !v) {
-                     co_return error_text(c.req, v.error());
-                   }
-                   const store::NewRoom fresh{name, chat::RoomKind::group, *vis, c.who->user};
-                   auto room = co_await store_call<chat::Room>(
-                       [&](auto cb) { s.store.create_room(fresh, cb); });
+                   auto room = co_await web->chat.create_room(*c.who, name, *vis);
                    if (!room) co_return error_text(c.req, room.error());
                    co_return see_other(c.req, "/rooms/" + room->id);
                  }});

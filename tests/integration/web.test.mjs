@@ -194,6 +194,29 @@ test('/events gives a snapshot of the member rooms, then ticks and own read mark
   }
 });
 
+test('/events announces a room the user created or joined in another tab, then ticks it', async () => {
+  const c = clientFor(srv);
+  const cookie = await browserGuest('Joiner');
+  const other = await c.guest('Host');
+  const hosted = await c.createRoom(other.token, unique('hosted'));
+  const sse = await openSse(srv.url, '/events', { headers: { cookie } });
+  try {
+    const snap = await sse.next((r) => r.event === 'rooms', undefined, 'the snapshot');
+    assert.deepEqual(snap.json, [], 'no room yet');
+    const created = await pagePost('/rooms', cookie, { name: unique('made'), visibility: 'public' });
+    const made = String(created.headers.location).split('/').pop();
+    await sse.next((r) => r.event === 'room' && r.json.room === made, undefined, 'the created room');
+    const joined = await pagePost(`/rooms/${hosted.id}/join`, cookie, {});
+    assert.ok(joined.status === 204 || joined.status === 303, `join: ${joined.status}`);
+    await sse.next((r) => r.event === 'room' && r.json.room === hosted.id, undefined, 'the joined room');
+    const msg = await c.post(other.token, hosted.id, 'welcome');
+    const tick = await sse.next((r) => r.event === 'tick' && r.json.seq === msg.seq, undefined, 'a tick');
+    assert.deepEqual(tick.json, { room: hosted.id, seq: msg.seq, own: false, message: true });
+  } finally {
+    sse.close();
+  }
+});
+
 test('password accounts register and sign in through the login page', async () => {
   const name = unique('pw').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 30);
   const post = (action, password) => httpRequest(`${srv.url}/login/password`, {

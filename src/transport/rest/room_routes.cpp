@@ -34,25 +34,22 @@ void add_room_routes(std::vector<Route>& out, ChatService& chat) {
          co_return ok(c.req, std::move(list));
        }});
 
-  out.push_back(
-      {http::verb::post, "/api/rooms", Access::user, [&s](Context& c) -> asio::awaitable<Response> {
-         auto in = JsonInput::parse(c.req.body(), {"name", "visibility"});
-         if (!in) co_return error(c.req, in.error());
-         auto name = in->string("name");
-         if (!name) co_return error(c.req, name.error());
-         auto vis_text = in->optional_string("visibility");
-         if (!vis_text) co_return error(c.req, vis_text.error());
-         auto vis = chat::parse_visibility(vis_text->value_or("public"));
-         if (!vis)
-           co_return error(c.req, ErrorKind::invalid, "visibility must be 'public' or 'private'");
-         if (auto v = chat::check_room_name(*name, s.options.limits); !v)
-           co_return error(c.req, v.error());
-         auto room = co_await store_call<chat::Room>([&](auto cb) {
-           s.store.create_room(store::NewRoom{*name, chat::RoomKind::group, *vis, c.who->user}, cb);
-         });
-         if (!room) co_return error(c.req, room.error());
-         co_return ok(c.req, room_json(*room), http::status::created);
-       }});
+  out.push_back({http::verb::post, "/api/rooms", Access::user,
+                 [&chat](Context& c) -> asio::awaitable<Response> {
+                   auto in = JsonInput::parse(c.req.body(), {"name", "visibility"});
+                   if (!in) co_return error(c.req, in.error());
+                   auto name = in->string("name");
+                   if (!name) co_return error(c.req, name.error());
+                   auto vis_text = in->optional_string("visibility");
+                   if (!vis_text) co_return error(c.req, vis_text.error());
+                   auto vis = chat::parse_visibility(vis_text->value_or("public"));
+                   if (!vis)
+                     co_return error(c.req, ErrorKind::invalid,
+                                     "visibility must be 'public' or 'private'");
+                   auto room = co_await chat.create_room(*c.who, *name, *vis);
+                   if (!room) co_return error(c.req, room.error());
+                   co_return ok(c.req, room_json(*room), http::status::created);
+                 }});
 
   out.push_back({http::verb::get, "/api/rooms/{id}", Access::user,
                  [&chat](Context& c) -> asio::awaitable<Response> {

@@ -21,7 +21,7 @@ chat::Result<OAuthProfile> exchange_code(const OAuthProvider& provider, const OA
                        "Content-Type: application/x-www-form-urlencoded"};
   token_req.body = token_request_body(provider, cb.code, cb.redirect_uri, cb.verifier);
   auto token_res = http_fetch(token_req, limits);
-  if (!token_res) return std::unexpected(at_step("token request", token_res.error()));
+  if (!token_res) return at_step("token request", token_res.error());
   auto token = parse_token_response(token_res->body);
   if (!token) {
     auto e = token.error();
@@ -30,21 +30,20 @@ chat::Result<OAuthProfile> exchange_code(const OAuthProvider& provider, const OA
     if (e.kind == chat::ErrorKind::invalid && token_res->status != 200) {
       e = {chat::ErrorKind::unavailable, "HTTP " + std::to_string(token_res->status)};
     }
-    return std::unexpected(at_step("token request", std::move(e)));
+    return at_step("token request", std::move(e));
   }
 
   HttpRequest user_req;
   user_req.url = provider.endpoints.userinfo_url;
   user_req.headers = {"Accept: application/json", "Authorization: Bearer " + *token};
   auto user_res = http_fetch(user_req, limits);
-  if (!user_res) return std::unexpected(at_step("user info request", user_res.error()));
+  if (!user_res) return at_step("user info request", user_res.error());
   if (user_res->status != 200) {
-    return std::unexpected(
-        chat::Error{chat::ErrorKind::unavailable,
-                    "user info request: HTTP " + std::to_string(user_res->status)});
+    return chat::Error{chat::ErrorKind::unavailable,
+                       "user info request: HTTP " + std::to_string(user_res->status)};
   }
   auto profile = parse_profile(provider.name, user_res->body);
-  if (!profile) return std::unexpected(at_step("user info", profile.error()));
+  if (!profile) return at_step("user info", profile.error());
   return profile;
 }
 

@@ -28,10 +28,9 @@ asio::awaitable<chat::Result<chat::User>> register_account(Services& s, const st
   if (!s.options.password_login) {
     co_return chat::fail(ErrorKind::forbidden, "password login is disabled");
   }
-  if (auto v = chat::check_username(name, s.options.limits); !v)
-    co_return std::unexpected(v.error());
+  if (auto v = chat::check_username(name, s.options.limits); !v) co_return v.error();
   if (auto v = chat::check_password(password, s.options.limits); !v) {
-    co_return std::unexpected(v.error());
+    co_return v.error();
   }
   if (!allowed_to_register(s.options, name)) {
     co_return chat::fail(ErrorKind::forbidden, "registration is by invitation only");

@@ -21,7 +21,7 @@ std::int64_t now_s() {
 
 chat::Result<Identity> from_jwt(Services& s, std::string_view token) {
   auto claims = s.jwt.verify(token, now_s());
-  if (!claims) return std::unexpected(claims.error());
+  if (!claims) return claims.error();
   return Identity{chat::UserRef{claims->sub, claims->name, {}}, false, claims->exp};
 }
 
@@ -76,7 +76,7 @@ asio::awaitable<chat::Result<std::string>> start_session(Services& s, const chat
       auth::sha256_hex(token), user,
       now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()};
   auto r = co_await store_call<void>([&](auto cb) { s.store.create_session(session, cb); });
-  if (!r) co_return std::unexpected(r.error());
+  if (!r) co_return r.error();
   std::string cookie = std::string(k_session_cookie) + "=" + token +
                        "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(ttl.count());
   if (s.options.secure_cookies) cookie += "; Secure";

@@ -65,9 +65,9 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
     const Identity& who, const std::string& room, const std::string& text,
     const std::string& client_id) {
   const auto& limits = s_.options.limits;
-  if (auto ok = chat::check_message_text(text, limits); !ok) co_return std::unexpected(ok.error());
+  if (auto ok = chat::check_message_text(text, limits); !ok) co_return ok.error();
   if (auto ok = chat::check_client_id(client_id, limits); !ok) {
-    co_return std::unexpected(ok.error());
+    co_return ok.error();
   }
   if (!s_.send_rate.allow(who.user.id)) {
     s_.metrics.rate_limited();
@@ -112,7 +112,7 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::send_direct(
   if (!peer) co_return chat::fail(chat::ErrorKind::not_found, "no such user");
   auto room = co_await store_call<chat::Room>(
       [&](auto cb) { s_.store.direct_room(who.user, peer->ref(), cb); });
-  if (!room) co_return std::unexpected(room.error());
+  if (!room) co_return room.error();
   co_return co_await post_message(who, room->id, text, client_id);
 }
 
@@ -121,7 +121,7 @@ asio::awaitable<chat::Result<ChatService::Offline>> ChatService::offline_message
   // One past the cap tells whether more wait, without a count.
   auto r = co_await store_call<std::vector<chat::Event>>(
       [&](auto cb) { s_.store.unread_direct_messages(who.user.id, k_max_offline + 1, cb); });
-  if (!r) co_return std::unexpected(r.error());
+  if (!r) co_return r.error();
   Offline out;
   out.has_more = r->size() > static_cast<std::size_t>(k_max_offline);
   if (out.has_more) r->resize(static_cast<std::size_t>(k_max_offline));
@@ -174,7 +174,7 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::open_random_ro
   const store::NewRoom fresh{"random chat", chat::RoomKind::random, chat::Visibility::private_room,
                              peer};
   auto room = co_await store_call<chat::Room>([&](auto cb) { s_.store.create_room(fresh, cb); });
-  if (!room) co_return std::unexpected(room.error());
+  if (!room) co_return room.error();
   const store::Command add = store::JoinRoom{room->id, who.user, chat::MemberAction::added};
   auto joined = co_await append(add);
   if (!joined) {
@@ -191,7 +191,7 @@ asio::awaitable<chat::Result<ChatService::MatchResult>> ChatService::join_match(
   // nobody who looks at it.
   auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
       [&](auto cb) { s_.store.list_rooms(who.user.id, cb); });
-  if (!rooms) co_return std::unexpected(rooms.error());
+  if (!rooms) co_return rooms.error();
   for (const auto& r : *rooms) {
     if (r.room.kind == chat::RoomKind::random) {
       co_return chat::fail(chat::ErrorKind::conflict,
@@ -200,7 +200,7 @@ asio::awaitable<chat::Result<ChatService::MatchResult>> ChatService::join_match(
   }
   std::uint32_t ticket = 0;
   auto paired = pair_or_wait(who, needs_connection, ticket);
-  if (!paired) co_return std::unexpected(paired.error());
+  if (!paired) co_return paired.error();
   if (!*paired) {
     MatchResult waiting;
     waiting.ticket = ticket;
@@ -218,7 +218,7 @@ asio::awaitable<chat::Result<ChatService::MatchResult>> ChatService::join_match(
       match_queue_.requeue_front(peer.user.id);
     }
   }
-  if (!made) co_return std::unexpected(made.error());
+  if (!made) co_return made.error();
   auto matched = [&](const chat::UserRef& other) {
     return json::serialize(
         json::object{{"type", "matched"}, {"room", made->room.id}, {"peer", user_ref_json(other)}});
@@ -280,7 +280,7 @@ asio::awaitable<void> ChatService::end_random(const Identity& who, const chat::R
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::edit_message(
     const Identity& who, const std::string& room, chat::Seq seq, const std::string& text) {
   if (auto ok = chat::check_message_text(text, s_.options.limits); !ok) {
-    co_return std::unexpected(ok.error());
+    co_return ok.error();
   }
   const store::Command edit =
       store::EditMessage{room, who.user.id, seq, text, text::render_markdown(text)};
@@ -298,7 +298,7 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::react(const Id
                                                                         chat::Seq seq,
                                                                         const std::string& emoji) {
   if (auto ok = chat::check_emoji(emoji, s_.options.limits); !ok) {
-    co_return std::unexpected(ok.error());
+    co_return ok.error();
   }
   const store::Command toggle = store::ToggleReaction{room, who.user.id, seq, emoji};
   co_return co_await append(toggle);
@@ -308,7 +308,7 @@ asio::awaitable<chat::Result<chat::Room>> ChatService::create_room(const Identit
                                                                    const std::string& name,
                                                                    chat::Visibility visibility) {
   if (auto ok = chat::check_room_name(name, s_.options.limits); !ok) {
-    co_return std::unexpected(ok.error());
+    co_return ok.error();
   }
   const store::NewRoom fresh{name, chat::RoomKind::group, visibility, who.user};
   auto room = co_await store_call<chat::Room>([&](auto cb) { s_.store.create_room(fresh, cb); });
@@ -321,10 +321,10 @@ asio::awaitable<chat::Result<chat::Room>> ChatService::create_room(const Identit
 asio::awaitable<chat::Result<ChatService::Appended>> ChatService::join(const Identity& who,
                                                                        const std::string& room) {
   auto r = co_await store_call<chat::Room>([&](auto cb) { s_.store.get_room(room, cb); });
-  if (!r) co_return std::unexpected(r.error());
+  if (!r) co_return r.error();
   auto member =
       co_await store_call<bool>([&](auto cb) { s_.store.is_member(room, who.user.id, cb); });
-  if (!member) co_return std::unexpected(member.error());
+  if (!member) co_return member.error();
   if (*member) co_return Appended{std::nullopt, false, *r};
   if (auto ok = chat::check_join(*r); !ok) {
     // Don't reveal that a private room exists to someone who can't see it.
@@ -364,10 +364,10 @@ asio::awaitable<chat::Result<chat::Room>> ChatService::viewable_room(const Ident
   bool member = false;
   if (r->visibility != chat::Visibility::public_room || r->kind != chat::RoomKind::group) {
     auto m = co_await store_call<bool>([&](auto cb) { s_.store.is_member(room, who.user.id, cb); });
-    if (!m) co_return std::unexpected(m.error());
+    if (!m) co_return m.error();
     member = *m;
   }
-  if (auto ok = chat::check_view(*r, member); !ok) co_return std::unexpected(ok.error());
+  if (auto ok = chat::check_view(*r, member); !ok) co_return ok.error();
   co_return r;
 }
 

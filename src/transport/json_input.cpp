@@ -34,16 +34,16 @@ chat::Result<JsonInput> JsonInput::of(json::object obj,
 chat::Result<JsonInput> JsonInput::parse(std::string_view text,
                                          std::initializer_list<std::string_view> allowed) {
   auto obj = parse_json_object(text);
-  if (!obj) return std::unexpected(obj.error());
+  if (!obj) return obj.error();
   return of(std::move(*obj), allowed);
 }
 
 namespace {
-std::unexpected<chat::Error> wrong_type(std::string_view key, std::string_view want) {
+chat::Error wrong_type(std::string_view key, std::string_view want) {
   return chat::fail(ErrorKind::bad_request,
                     "field '" + std::string(key) + "' must be " + std::string(want));
 }
-std::unexpected<chat::Error> missing(std::string_view key) {
+chat::Error missing(std::string_view key) {
   return chat::fail(ErrorKind::bad_request, "missing field '" + std::string(key) + "'");
 }
 }  // namespace
@@ -57,7 +57,7 @@ chat::Result<std::optional<std::string>> JsonInput::optional_string(std::string_
 
 chat::Result<std::string> JsonInput::string(std::string_view key) const {
   auto v = optional_string(key);
-  if (!v) return std::unexpected(v.error());
+  if (!v) return v.error();
   if (!*v) return missing(key);
   return std::move(**v);
 }
@@ -75,7 +75,7 @@ chat::Result<std::optional<std::int64_t>> JsonInput::optional_integer(std::strin
 
 chat::Result<std::int64_t> JsonInput::integer(std::string_view key) const {
   auto v = optional_integer(key);
-  if (!v) return std::unexpected(v.error());
+  if (!v) return v.error();
   if (!*v) return missing(key);
   return **v;
 }

@@ -462,7 +462,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       co_await on_subscribe(*obj);
     } else if (type == "unsubscribe") {
       auto in = JsonInput::of(std::move(*obj), {"type", "room"});
-      auto room = in ? in->string("room") : chat::Result<std::string>(std::unexpected(in.error()));
+      auto room = in ? in->string("room") : chat::Result<std::string>(in.error());
       if (!room) co_return send_error(room.error());
       if (!chat::is_valid_id(*room)) co_return send_error({ErrorKind::not_found, "no such room"});
       unfollow(*room);

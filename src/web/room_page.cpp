@@ -29,14 +29,14 @@ asio::awaitable<chat::Result<std::pair<store::HistoryPage, std::string>>> log_pa
     const Web& web, const store::HistoryQuery& q) {
   auto& s = web.s;
   auto page = co_await store_call<store::HistoryPage>([&](auto cb) { s.store.history(q, cb); });
-  if (!page) co_return std::unexpected(page.error());
+  if (!page) co_return page.error();
   std::vector<store::MessageAnnotation> notes;
   if (!page->events.empty()) {
     const chat::Seq first = page->events.front().seq;
     const chat::Seq last = page->events.back().seq;
     auto n = co_await store_call<std::vector<store::MessageAnnotation>>(
         [&](auto cb) { s.store.annotations(q.room, first, last, cb); });
-    if (!n) co_return std::unexpected(n.error());
+    if (!n) co_return n.error();
     notes = std::move(*n);
   }
   std::string html = render_log(page->events, notes);
@@ -162,7 +162,7 @@ asio::awaitable<chat::Result<RoomLog>> latest_log(const Web& web, const chat::Ro
   const store::HistoryQuery q{room, std::nullopt, std::nullopt,
                               web.s.options.limits.history_default};
   auto log = co_await log_page(web, q);
-  if (!log) co_return std::unexpected(log.error());
+  if (!log) co_return log.error();
   co_return RoomLog{std::move(log->first), std::move(log->second)};
 }
 
@@ -171,12 +171,12 @@ asio::awaitable<chat::Result<RoomLog>> unread_log(const Web& web, const chat::Ro
   // Up to the marker: a little of what was read, for context; scrollback has the rest.
   const store::HistoryQuery seen_q{room, read_seq + 1, std::nullopt, k_read_context};
   auto seen = co_await log_page(web, seen_q);
-  if (!seen) co_return std::unexpected(seen.error());
+  if (!seen) co_return seen.error();
   // After it: the first page of what was not.
   const store::HistoryQuery unseen_q{room, std::nullopt, read_seq,
                                      web.s.options.limits.history_default};
   auto unseen = co_await log_page(web, unseen_q);
-  if (!unseen) co_return std::unexpected(unseen.error());
+  if (!unseen) co_return unseen.error();
   auto& [before, before_html] = *seen;
   auto& [after, after_html] = *unseen;
 

@@ -36,7 +36,7 @@ chat::Result<chat::Room> room_for_writing(Connection& db, const chat::RoomId& id
   auto room = load_room(db, id);
   if (!room) return room_not_found();
   const bool member = load_member_read_seq(db, id, actor).has_value();
-  if (auto ok = chat::check_post(*room, member); !ok) return std::unexpected(ok.error());
+  if (auto ok = chat::check_post(*room, member); !ok) return ok.error();
   return *room;
 }
 
@@ -46,7 +46,7 @@ chat::Result<AppendResult> done(chat::Event event, chat::Room room) {
 
 chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat::Limits& limits) {
   auto room = room_for_writing(db, m.room, m.author.id);
-  if (!room) return std::unexpected(room.error());
+  if (!room) return room.error();
   chat::Event e;
   e.kind = chat::EventKind::message;
   e.author = m.author;
@@ -76,9 +76,9 @@ chat::Result<AppendResult> post(Connection& db, const PostMessage& m, const chat
 
 chat::Result<AppendResult> edit(Connection& db, const EditMessage& m, const chat::Limits& limits) {
   auto room = room_for_writing(db, m.room, m.actor);
-  if (!room) return std::unexpected(room.error());
+  if (!room) return room.error();
   const auto target = load_message(db, m.room, m.target_seq);
-  if (auto ok = chat::check_edit(ptr(target), m.actor); !ok) return std::unexpected(ok.error());
+  if (auto ok = chat::check_edit(ptr(target), m.actor); !ok) return ok.error();
   chat::Event e;
   e.kind = chat::EventKind::edit;
   e.target_seq = m.target_seq;
@@ -92,10 +92,10 @@ chat::Result<AppendResult> edit(Connection& db, const EditMessage& m, const chat
 chat::Result<AppendResult> erase(Connection& db, const DeleteMessage& m,
                                  const chat::Limits& limits) {
   auto room = room_for_writing(db, m.room, m.actor);
-  if (!room) return std::unexpected(room.error());
+  if (!room) return room.error();
   const auto target = load_message(db, m.room, m.target_seq);
   if (auto ok = chat::check_delete(ptr(target), m.actor, *room); !ok) {
-    return std::unexpected(ok.error());
+    return ok.error();
   }
   // A deleted message's content is gone for everyone, also for those who load
   // history later: the message, its edits and its link previews keep their seq
@@ -121,9 +121,9 @@ chat::Result<AppendResult> erase(Connection& db, const DeleteMessage& m,
 chat::Result<AppendResult> react(Connection& db, const ToggleReaction& m,
                                  const chat::Limits& limits) {
   auto room = room_for_writing(db, m.room, m.actor);
-  if (!room) return std::unexpected(room.error());
+  if (!room) return room.error();
   const auto target = load_message(db, m.room, m.target_seq);
-  if (auto ok = chat::check_react(ptr(target)); !ok) return std::unexpected(ok.error());
+  if (auto ok = chat::check_react(ptr(target)); !ok) return ok.error();
   // Toggle: removing succeeds only if it was on; otherwise it is turned on.
   const bool was_on = db.exec(
                           "DELETE FROM reactions WHERE room_id = ?1 AND target_seq = ?2 "

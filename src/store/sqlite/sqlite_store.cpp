@@ -292,7 +292,7 @@ void SqliteStore::sweep_on(Writer& writer, std::shared_ptr<Sweep> sweep) {
         return prune_batch(db, sweep->resume_from, sweep->cutoff);
       },
       [&writer, sweep](chat::Result<RetentionBatch> batch) {
-        if (!batch) return deliver<std::int64_t>(sweep->done, std::unexpected(batch.error()));
+        if (!batch) return deliver<std::int64_t>(sweep->done, batch.error());
         sweep->removed += batch->removed;
         if (batch->finished) return deliver<std::int64_t>(sweep->done, sweep->removed);
         sweep->resume_from = std::move(batch->resume_from);

@@ -62,7 +62,7 @@ class Writer {
     }
     void complete(const chat::Error* failure) noexcept override {
       if (failure != nullptr || !result_) {
-        deliver<T>(done_, std::unexpected(failure ? *failure : unavailable_error()));
+        deliver<T>(done_, failure ? *failure : unavailable_error());
       } else {
         deliver<T>(done_, std::move(*result_));
       }

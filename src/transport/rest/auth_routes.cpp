@@ -45,11 +45,11 @@ chat::Result<Credentials> read_credentials(const Services& s, const Request& req
   if (!s.options.password_login)
     return chat::fail(ErrorKind::forbidden, "password login is disabled");
   auto in = JsonInput::parse(req.body(), {"username", "password"});
-  if (!in) return std::unexpected(in.error());
+  if (!in) return in.error();
   auto name = in->string("username");
-  if (!name) return std::unexpected(name.error());
+  if (!name) return name.error();
   auto password = in->string("password");
-  if (!password) return std::unexpected(password.error());
+  if (!password) return password.error();
   return Credentials{std::move(*name), std::move(*password)};
 }
 

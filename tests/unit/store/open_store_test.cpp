@@ -64,7 +64,7 @@ TEST(OpenStore, memory_database_works_and_leaves_nothing_behind) {
   SyncStore sync(*store);
   auto user = sync.create_user({.name = "ephemeral"});
   ASSERT_TRUE(user);
-  EXPECT_EQ(sync.get_user(user->id).value_or(chat::User{}).name, "ephemeral");
+  EXPECT_EQ(chat::value_or(sync.get_user(user->id), chat::User{}).name, "ephemeral");
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ void StoreConformance::reopen(const chat::Limits& limits) {
 chat::User StoreConformance::make_user(const std::string& name) {
   auto user = sync_->create_user({.name = name, .password_hash = "hash-of-" + name});
   EXPECT_TRUE(user) << user.error().message;
-  return user.value_or(chat::User{});
+  return chat::value_or(user, chat::User{});
 }
 
 chat::Room StoreConformance::make_room(const chat::User& owner, const std::string& name,
@@ -159,7 +159,7 @@ chat::Room StoreConformance::make_room(const chat::User& owner, const std::strin
                                   .visibility = visibility,
                                   .owner = owner.ref()});
   EXPECT_TRUE(room) << room.error().message;
-  return room.value_or(chat::Room{});
+  return chat::value_or(room, chat::Room{});
 }
 
 void StoreConformance::join(const chat::Room& room, const chat::User& user) {
@@ -394,7 +394,7 @@ TEST_P(StoreConformance, new_room_logs_its_owner_joining_as_seq_1) {
   EXPECT_EQ(fetched->last_seq, 1);
   EXPECT_EQ(fetched->members_count, 1);
   EXPECT_EQ(fetched->created_at, room.created_at);
-  EXPECT_TRUE(sync_->is_member(room.id, owner.id).value_or(false));
+  EXPECT_TRUE(chat::value_or(sync_->is_member(room.id, owner.id), false));
 }
 
 TEST_P(StoreConformance, unknown_room_is_not_found_everywhere) {
@@ -409,7 +409,7 @@ TEST_P(StoreConformance, unknown_room_is_not_found_everywhere) {
   EXPECT_EQ(sync_->append(JoinRoom{.room = missing, .user = u.ref()}).error().kind,
             ErrorKind::not_found);
   EXPECT_EQ(sync_->set_read(missing, u.id, 1).error().kind, ErrorKind::not_found);
-  EXPECT_FALSE(sync_->is_member(missing, u.id).value_or(true));
+  EXPECT_FALSE(chat::value_or(sync_->is_member(missing, u.id), true));
 }
 
 TEST_P(StoreConformance, join_adds_member_once_and_leave_of_non_member_is_not_found) {
@@ -438,7 +438,7 @@ TEST_P(StoreConformance, join_adds_member_once_and_leave_of_non_member_is_not_fo
   EXPECT_EQ(left->event->seq, 3);
   EXPECT_EQ(left->event->action, chat::MemberAction::left);
   EXPECT_EQ(left->room.members_count, 1);
-  EXPECT_FALSE(sync_->is_member(room.id, guest.id).value_or(true));
+  EXPECT_FALSE(chat::value_or(sync_->is_member(room.id, guest.id), true));
 
   auto not_member = sync_->append(LeaveRoom{.room = room.id, .user = guest.ref()});
   ASSERT_FALSE(not_member);
@@ -579,8 +579,8 @@ TEST_P(StoreConformance, direct_room_is_the_same_from_both_sides) {
   EXPECT_EQ(ab->kind, chat::RoomKind::direct);
   EXPECT_EQ(ab->visibility, chat::Visibility::private_room);
   EXPECT_EQ(ba->members_count, 2);
-  EXPECT_TRUE(sync_->is_member(ab->id, a.id).value_or(false));
-  EXPECT_TRUE(sync_->is_member(ab->id, b.id).value_or(false));
+  EXPECT_TRUE(chat::value_or(sync_->is_member(ab->id, a.id), false));
+  EXPECT_TRUE(chat::value_or(sync_->is_member(ab->id, b.id), false));
 
   const auto c = make_user("carl");
   auto others = sync_->list_rooms(c.id);
@@ -623,7 +623,9 @@ TEST_P(StoreConformance, unread_direct_messages_are_the_peers_messages_after_the
       EXPECT_LE((*waiting)[i - 1].created_at, (*waiting)[i].created_at);
     }
   }
-  EXPECT_EQ(sync_->unread_direct_messages(b.id, 1).value_or(std::vector<chat::Event>{}).size(), 1u);
+  EXPECT_EQ(
+      chat::value_or(sync_->unread_direct_messages(b.id, 1), std::vector<chat::Event>{}).size(),
+      1u);
 
   // Reading anna's room up to her first message leaves the second.
   ASSERT_TRUE(sync_->set_read(ab->id, b.id, a1.seq));
@@ -1183,7 +1185,7 @@ TEST_P(StoreConformance, invite_lets_one_user_into_a_private_room_once) {
   EXPECT_EQ(in->event->action, chat::MemberAction::joined);
   EXPECT_EQ(in->room.id, room.id);
   EXPECT_EQ(in->room.members_count, 2);
-  EXPECT_EQ(sync_->is_member(room.id, guest.id).value_or(false), true);
+  EXPECT_EQ(chat::value_or(sync_->is_member(room.id, guest.id), false), true);
 
   // Used: the same user again is a member already; anyone else is refused.
   auto again = sync_->redeem_invite("hash-1", guest.ref());
@@ -1192,7 +1194,7 @@ TEST_P(StoreConformance, invite_lets_one_user_into_a_private_room_once) {
   auto other = sync_->redeem_invite("hash-1", late.ref());
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().kind, ErrorKind::not_found);
-  EXPECT_EQ(sync_->is_member(room.id, late.id).value_or(true), false);
+  EXPECT_EQ(chat::value_or(sync_->is_member(room.id, late.id), true), false);
 
   auto unknown = sync_->redeem_invite("no-such-hash", late.ref());
   ASSERT_FALSE(unknown);
@@ -1207,7 +1209,7 @@ TEST_P(StoreConformance, expired_invite_is_refused) {
   auto r = sync_->redeem_invite("old", guest.ref());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::not_found);
-  EXPECT_EQ(sync_->is_member(room.id, guest.id).value_or(true), false);
+  EXPECT_EQ(chat::value_or(sync_->is_member(room.id, guest.id), true), false);
 }
 
 TEST_P(StoreConformance, only_members_create_invites_and_they_die_with_their_room) {
@@ -1293,9 +1295,9 @@ TEST_P(StoreConformance, read_marker_moves_forward_only_and_stops_at_last_seq) {
   join(room, reader);                                  // seq 2, marker 2
   for (int i = 0; i < 3; ++i) post(room, owner, "m");  // seqs 3..5
 
-  EXPECT_EQ(sync_->set_read(room.id, reader.id, 4).value_or(-1), 4);
-  EXPECT_EQ(sync_->set_read(room.id, reader.id, 3).value_or(-1), 4);   // never back
-  EXPECT_EQ(sync_->set_read(room.id, reader.id, 99).value_or(-1), 5);  // capped
+  EXPECT_EQ(chat::value_or(sync_->set_read(room.id, reader.id, 4), -1), 4);
+  EXPECT_EQ(chat::value_or(sync_->set_read(room.id, reader.id, 3), -1), 4);   // never back
+  EXPECT_EQ(chat::value_or(sync_->set_read(room.id, reader.id, 99), -1), 5);  // capped
   auto members = sync_->list_members(room.id);
   ASSERT_TRUE(members);
   for (const auto& m : *members) {
@@ -1439,8 +1441,8 @@ TEST_P(StoreConformance, everything_survives_close_and_reopen) {
 
   reopen();
 
-  EXPECT_EQ(sync_->find_user_by_name("persistent").value_or(chat::User{}).id, owner.id);
-  EXPECT_EQ(sync_->get_session("tok").value_or(Session{}).user_id, owner.id);
+  EXPECT_EQ(chat::value_or(sync_->find_user_by_name("persistent"), chat::User{}).id, owner.id);
+  EXPECT_EQ(chat::value_or(sync_->get_session("tok"), Session{}).user_id, owner.id);
   auto r = sync_->get_room(room.id);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->name, "kept");
@@ -1457,8 +1459,8 @@ TEST_P(StoreConformance, everything_survives_close_and_reopen) {
       ToggleReaction{.room = room.id, .actor = guest.id, .target_seq = msg.seq, .emoji = "👍"});
   ASSERT_TRUE(unreact);
   EXPECT_FALSE(unreact->event->on);
-  EXPECT_EQ(sync_->set_read(room.id, guest.id, 1).value_or(-1), msg.seq);
-  EXPECT_EQ(sync_->direct_room(guest.ref(), owner.ref()).value_or(chat::Room{}).id, dm->id);
+  EXPECT_EQ(chat::value_or(sync_->set_read(room.id, guest.id, 1), -1), msg.seq);
+  EXPECT_EQ(chat::value_or(sync_->direct_room(guest.ref(), owner.ref()), chat::Room{}).id, dm->id);
 }
 
 TEST_P(StoreConformance, writes_queued_before_close_are_kept) {
@@ -1470,7 +1472,7 @@ TEST_P(StoreConformance, writes_queued_before_close_are_kept) {
                    [](chat::Result<AppendResult>) {});
   }
   open({});  // destroys the store without waiting for the callbacks
-  EXPECT_EQ(sync_->get_room(room.id).value_or(chat::Room{}).last_seq, 1 + k_count);
+  EXPECT_EQ(chat::value_or(sync_->get_room(room.id), chat::Room{}).last_seq, 1 + k_count);
 }
 
 TEST_P(StoreConformance, flush_returns_after_queued_writes_are_committed) {
@@ -1482,7 +1484,7 @@ TEST_P(StoreConformance, flush_returns_after_queued_writes_are_committed) {
                    [](chat::Result<AppendResult>) {});
   }
   store_->flush();
-  EXPECT_EQ(sync_->get_room(room.id).value_or(chat::Room{}).last_seq, 1 + k_count);
+  EXPECT_EQ(chat::value_or(sync_->get_room(room.id), chat::Room{}).last_seq, 1 + k_count);
 }
 
 TEST_P(StoreConformance, write_callback_runs_after_the_write_is_committed) {

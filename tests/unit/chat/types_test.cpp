@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "chat/error.hpp"
 
 namespace parley::chat {
@@ -25,6 +27,35 @@ TEST(ErrorTest, fail_carries_kind_and_message) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::conflict);
   EXPECT_EQ(r.error().message, "taken");
+}
+
+// A failure is passed up a call chain by returning the error; the caller's Result
+// type differs from the callee's.
+Result<std::string> name_of(Result<int> id) {
+  if (!id) return id.error();
+  return "user" + std::to_string(*id);
+}
+
+TEST(ErrorTest, an_error_passes_on_into_a_result_of_another_type) {
+  Result<std::string> r = name_of(fail(ErrorKind::not_found, "no such user"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(r.error().message, "no such user");
+  EXPECT_EQ(*name_of(7), "user7");
+}
+
+TEST(ErrorTest, a_void_result_is_success_unless_given_an_error) {
+  Result<void> ok;
+  EXPECT_TRUE(ok);
+  Result<void> bad = fail(ErrorKind::forbidden, "not yours");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, ErrorKind::forbidden);
+}
+
+TEST(ErrorTest, value_or_gives_the_value_or_else_the_fallback) {
+  EXPECT_EQ(value_or(Result<std::string>("kept"), "fallback"), "kept");
+  EXPECT_EQ(value_or(Result<std::string>(fail(ErrorKind::internal, "x")), "fallback"), "fallback");
+  EXPECT_FALSE(value_or(Result<bool>(false), true));
 }
 
 TEST(TypesTest, room_kind_round_trips_through_its_api_names) {

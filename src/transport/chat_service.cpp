@@ -340,6 +340,15 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::leave(const Id
   auto r = co_await append(leave);
   // A random chat is a conversation of two: when one side leaves, it ends for both.
   if (r && r->room.kind == chat::RoomKind::random) co_await end_random(who, room);
+  // The last member's leaving deleted a group room. Whoever still follows it (a
+  // visitor of a public room, another tab) is told, rather than finding out from a
+  // 404 at their next action.
+  if (r && r->room.kind == chat::RoomKind::group && r->room.members_count <= 0) {
+    json::object o{{"type", "room_deleted"}, {"room", room}};
+    json::object data{{"room", room}};
+    s_.hub.publish(
+        encode_transient(room, "room_deleted", json::serialize(o), json::serialize(data)));
+  }
   co_return r;
 }
 

@@ -240,7 +240,8 @@ void append_room_main(std::string& body, const Web& web, const chat::Room& room,
   body += log.html;
   body +=
       "</section><div id=\"stream-inbox\" hidden "
-      "sse-swap=\"edit,delete,reaction,preview,typing,read,presence,reset\" hx-swap=\"none\">"
+      "sse-swap=\"edit,delete,reaction,preview,typing,read,presence,reset,room_deleted\" "
+      "hx-swap=\"none\">"
       "</div>"
       "</div><div id=\"typing\" aria-live=\"polite\"></div>";
   if (member && room.kind == chat::RoomKind::group &&

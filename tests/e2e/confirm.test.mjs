@@ -184,4 +184,13 @@ s.test('leave_asks_first_and_warns_the_last_member', async (t) => {
   assert.equal(await alice.page.locator('#messages').count(), 0, 'no messages are shown for a deleted room');
   const api = await apiFetch(bob.page, 'GET', `/api/rooms/${encodeURIComponent(roomId)}/messages`);
   assert.equal(api.status, 404, `its history is gone: ${JSON.stringify(api)}`);
+  // Bob, still on its page as a visitor, is told at once, and offered nothing that
+  // can no longer work.
+  const notice = bob.page.locator('#messages p#room-deleted');
+  await notice.waitFor({ state: 'visible' });
+  assert.match(await notice.innerText(), /room was deleted/i);
+  assert.equal(await bob.page.locator('form#composer').isVisible(), false, 'no composer');
+  assert.equal(await bob.page.locator('header#topbar button#join').isVisible(), false, 'no Join');
+  assert.equal(await bob.page.locator(`nav#sidebar a.room-link[data-room="${roomId}"]`).count(), 0,
+    'the room left bob\'s sidebar');
 });

@@ -82,6 +82,49 @@ test('GET a room gives members_count; join and leave return 204 and change it', 
   failed(await c.api('POST', '/api/rooms/no-such-room/join', undefined, alice.token), 404, 'join an unknown room');
 });
 
+test('the last member leaving deletes a room, and whoever follows it is told (room_deleted)', async () => {
+  const r = await c.createRoom(alice.token, unique('last'), 'public');
+  // Bob visits without joining, over WebSocket and over SSE.
+  const ws = await c.wsConnect(bob.token, { name: 'ws-visitor' });
+  ws.subscribe(r.id, 0);
+  await ws.next((f) => f.type === 'subscribed' && f.room === r.id, undefined, 'subscribed');
+  const sse = await c.sseConnect(`/api/rooms/${r.id}/events`, { token: bob.token, since: 0 });
+  try {
+    await sse.stored(1);  // alice's join: the stream is live
+    const left = await c.api('POST', `/api/rooms/${r.id}/leave`, undefined, alice.token);
+    assert.equal(left.status, 204, `leave: ${left.status} ${left.text}`);
+    const note = await ws.next((f) => f.type === 'room_deleted', undefined, 'room_deleted over WebSocket');
+    assert.deepEqual(note, { type: 'room_deleted', room: r.id });
+    const event = await sse.next((x) => x.event === 'room_deleted', undefined, 'room_deleted over SSE');
+    assert.deepEqual(event.json, { room: r.id });
+    assert.equal(event.id, undefined, 'transient: no id');
+    // Her leaving came first, as the log's last event.
+    const member = ws.all.find((f) => f.type === 'event' && f.kind === 'member' && f.data.action === 'left');
+    assert.equal(member?.data.user.id, alice.user_id);
+    failed(await c.api('GET', `/api/rooms/${r.id}`, undefined, bob.token), 404, 'the room is gone');
+  } finally {
+    await ws.close();
+    await sse.close();
+  }
+  // A room others stay in is not deleted, and nobody is told it was.
+  const kept = await c.createRoom(alice.token, unique('kept'), 'public');
+  await c.join(bob.token, kept.id);
+  const watcher = await c.wsConnect(carol.token, { name: 'ws-watcher' });
+  try {
+    watcher.subscribe(kept.id, 0);
+    await watcher.events(kept.id, 2);  // both joins
+    await c.api('POST', `/api/rooms/${kept.id}/leave`, undefined, alice.token);
+    await watcher.next((f) => f.type === 'event' && f.room === kept.id && f.kind === 'member' &&
+      f.data.action === 'left', undefined, 'alice leaving');
+    await c.post(bob.token, kept.id, 'still here');
+    await watcher.next((f) => f.type === 'event' && f.room === kept.id && f.kind === 'message', undefined,
+      'a message after it');
+    assert.ok(!watcher.all.some((f) => f.type === 'room_deleted'), 'no room_deleted while members remain');
+  } finally {
+    await watcher.close();
+  }
+});
+
 test('a non-member can neither read, join nor post to a private room', async () => {
   const priv = await c.createRoom(alice.token, unique('secret'), 'private');
   await c.post(alice.token, priv.id, 'for members only');

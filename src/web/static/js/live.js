@@ -136,14 +136,41 @@
     if (members && window.htmx) htmx.trigger(members, 'parley-members');
   });
 
-  // The room stream too must not outlive the page into the back/forward cache (see
-  // unread.js): close the EventSource htmx opened for it. A page that
-  // comes back from the cache has missed its streams: load it afresh.
-  window.addEventListener('pagehide', function () {
+  function closeStream() {
     var live = document.getElementById('live');
     var data = live && live['htmx-internal-data'];
     if (data && data.sseEventSource) data.sseEventSource.close();
-  });
+  }
+
+  // The last member left and the room is gone: say so where the next message would
+  // go, take away what can no longer work, and stop the stream rather than let it
+  // retry against a 404.
+  function roomDeleted() {
+    if (room.dataset.deleted) return;
+    room.dataset.deleted = 'true';
+    room.dataset.member = 'false';
+    var note = document.createElement('p');
+    note.id = 'room-deleted';
+    note.className = 'system';
+    note.setAttribute('role', 'status');
+    note.textContent = 'This room was deleted: its last member left.';
+    var stick = P.nearBottom();
+    P.messages().appendChild(note);
+    if (stick) note.scrollIntoView({ block: 'end' });
+    ['composer', 'typing'].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.hidden = true;
+    });
+    document.querySelectorAll('#topbar form, #invite').forEach(function (el) { el.hidden = true; });
+    var link = document.querySelector('nav#sidebar a.room-link[data-room="' + CSS.escape(room.dataset.room) + '"]');
+    if (link) (link.closest('li') || link).remove();
+    closeStream();
+  }
+
+  // The room stream too must not outlive the page into the back/forward cache (see
+  // unread.js): close the EventSource htmx opened for it. A page that
+  // comes back from the cache has missed its streams: load it afresh.
+  window.addEventListener('pagehide', closeStream);
   window.addEventListener('pageshow', function (e) {
     if (e.persisted) location.reload();
   });
@@ -178,6 +205,7 @@
     else if (ev.type === 'read') applyRead(JSON.parse(ev.data));
     else if (ev.type === 'presence') applyPresence(JSON.parse(ev.data));
     else if (ev.type === 'reset') location.reload();  // older than retention keeps
+    else if (ev.type === 'room_deleted') roomDeleted();
     document.dispatchEvent(new CustomEvent('parley:event', { detail: { type: ev.type } }));
   });
 

@@ -184,6 +184,12 @@ s.test('a_long_unread_run_loads_page_by_page_under_the_live_tail', async (t) => 
   }), 'the live message is after the sentinel');
   const readSeq = () => page.evaluate(() => Number(document.getElementById('room').dataset.readSeq));
   assert.ok(await readSeq() < end, 'nothing in the gap is read yet');
+  // A reconnect (resume.js) asks for the sse-connect URL: it resumes after the live
+  // tail, not after the loaded window.
+  const liveSeq = Number(await list.evaluate((l) => l.lastElementChild.dataset.seq));
+  assert.ok(liveSeq > end, `the live message is after the stream's start (${liveSeq})`);
+  assert.equal(await page.locator('#live').getAttribute('sse-connect'), `/rooms/${roomId}/events?since=${liveSeq}`,
+    'the stream resumes from the live tail');
 
   // The last 30 of the gap are deleted now: their pages show them as they are now,
   // and the last one shows nothing at all.
@@ -236,8 +242,8 @@ s.test('a_long_unread_run_loads_page_by_page_under_the_live_tail', async (t) => 
   assert.equal(await page.locator('#messages #unread-divider').count(), 1, 'one divider');
 
   // The marker and the badges reach the end.
-  const liveSeq = ms[ms.length - 1].seq;
-  await until('the read marker to reach the last live message', readSeq, (v) => v === liveSeq);
+  const lastSeq = ms[ms.length - 1].seq;
+  await until('the read marker to reach the last live message', readSeq, (v) => v === lastSeq);
   await until('the server\'s unread count to reach 0', async () => {
     const res = await apiFetch(page, 'GET', '/api/rooms');
     return res.body.data.find((r) => r.id === roomId)?.unread;

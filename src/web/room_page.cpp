@@ -1,8 +1,10 @@
 // The app's pages: GET / (the newest room), GET /rooms/{id} (a room: sidebar, last
 // messages, members, composer, live over /rooms/{id}/events), GET and POST /dm/{user_id};
-// and the fragments the room page loads: older messages and the member list.
+// and the fragments the room page loads: older and newer messages and the member list.
 #include <boost/beast/http/field.hpp>
 #include <charconv>
+#include <limits>
+#include <optional>
 
 #include "chat/validate.hpp"
 #include "transport/store_call.hpp"
@@ -25,11 +27,18 @@ namespace {
 constexpr int k_read_context = 10;
 
 // A page of the log with what happened to its messages since, rendered for the list.
+// Events after `through` are left out, and the page then has nothing more in its
+// direction: a forward page stops where the page's stream starts.
 asio::awaitable<chat::Result<std::pair<store::HistoryPage, std::string>>> log_page(
-    const Web& web, const store::HistoryQuery& q) {
+    const Web& web, const store::HistoryQuery& q,
+    chat::Seq through = std::numeric_limits<chat::Seq>::max()) {
   auto& s = web.s;
   auto page = co_await store_call<store::HistoryPage>([&](auto cb) { s.store.history(q, cb); });
   if (!page) co_return page.error();
+  if (!page->events.empty() && page->events.back().seq > through) {
+    std::erase_if(page->events, [&](const chat::Event& e) { return e.seq > through; });
+    page->has_more = false;
+  }
   std::vector<store::MessageAnnotation> notes;
   if (!page->events.empty()) {
     const chat::Seq first = page->events.front().seq;
@@ -63,6 +72,32 @@ void append_list_top(std::string& out, const chat::Room& room, bool has_more, ch
     escaped(out, title);
     out += "</strong>.</p>";
   }
+}
+
+// Where the list's loaded messages stop short of the page's stream (which starts
+// after `until`): a sentinel that loads the page after `after` when it scrolls into
+// view, up to `until` at most. data-after is how far the list is complete, for the
+// read marker (unread.js).
+void append_newer_sentinel(std::string& out, const chat::RoomId& room, chat::Seq after,
+                           chat::Seq until) {
+  const std::string a = std::to_string(after);
+  const std::string u = std::to_string(until);
+  out +=
+      "<div id=\"newer-sentinel\" class=\"sentinel\" hx-trigger=\"intersect once\" "
+      "hx-swap=\"outerHTML\"";
+  attr(out, "hx-get", "/rooms/" + room + "/history?after=" + a + "&until=" + u);
+  attr(out, "data-after", a);
+  attr(out, "data-until", u);
+  out += "><span class=\"spinner\" aria-hidden=\"true\"></span> Loading newer messages…</div>";
+}
+
+// A seq in the query string, at least `min`; nullopt when absent or malformed.
+std::optional<chat::Seq> seq_param(const rest::Context& c, std::string_view name, chat::Seq min) {
+  const std::string v = c.query(name);
+  chat::Seq seq = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || seq < min) return std::nullopt;
+  return seq;
 }
 
 void append_members(std::string& out, const Web& web, const std::vector<chat::Member>& members,
@@ -183,11 +218,12 @@ asio::awaitable<chat::Result<RoomLog>> unread_log(const Web& web, const chat::Ro
   RoomLog out;
   out.history.has_more = before.has_more;  // older than the window: scrollback
   out.history.earliest_seq = before.earliest_seq;
-  // The window ends where the page's stream starts: when unread messages go on past
-  // this page, the stream's catch-up appends them, and live events follow, with no
-  // gap between the two and nothing twice (the stream sends only seqs after `since`).
-  out.history.last_seq =
-      after.has_more && !after.events.empty() ? after.events.back().seq : after.last_seq;
+  // The page's stream starts at the room's end, live only: a long absence must not
+  // push thousands of messages into the page at once. When the unread messages go
+  // on past this page, a sentinel below it loads them a page at a time as the reader
+  // scrolls down, up to exactly where the stream starts (nothing twice, nothing
+  // missing); live events are appended after it.
+  out.history.last_seq = after.last_seq;
   out.history.events = std::move(before.events);
   out.history.events.insert(out.history.events.end(), std::make_move_iterator(after.events.begin()),
                             std::make_move_iterator(after.events.end()));
@@ -196,6 +232,9 @@ asio::awaitable<chat::Result<RoomLog>> unread_log(const Web& web, const chat::Ro
     out.html += "<div id=\"unread-divider\" role=\"separator\"><span>New messages</span></div>";
   }
   out.html += after_html;
+  if (after.has_more && !after.events.empty()) {
+    append_newer_sentinel(out.html, room, after.events.back().seq, after.last_seq);
+  }
   co_return out;
 }
 
@@ -304,28 +343,41 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    co_return co_await room_page(*web, c, c.params["id"]);
                  }});
 
-  // Older messages for the scrollback sentinel: the page before `before`.
+  // The sentinels' pages: `before` the page before it (scrollback), or `after` the
+  // page after it up to `until` at most (a room opened at its first unread message,
+  // up to where the page's stream starts).
   out.push_back(
       {bh::verb::get, "/rooms/{id}/history", rest::Access::page,
        [web](rest::Context& c) -> asio::awaitable<rest::Response> {
-         auto& s = web->s;
          auto room = co_await web->chat.viewable_room(*c.who, c.params["id"]);
          if (!room) co_return error_text(c.req, room.error());
-         chat::Seq before = 0;
-         {
-           auto v = c.query("before");
-           auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), before);
-           if (ec != std::errc() || p != v.data() + v.size() || before < 1) {
-             co_return text_response(c.req, bh::status::bad_request, "before must be a seq");
+         const int limit = web->s.options.limits.history_default;
+         std::string out;
+         if (c.has_query("after")) {
+           const auto after = seq_param(c, "after", 0);
+           const auto until = seq_param(c, "until", 1);
+           if (!after || !until || *until <= *after) {
+             co_return text_response(c.req, bh::status::bad_request,
+                                     "after must be a seq, and until a seq after it");
            }
+           const store::HistoryQuery q{room->id, std::nullopt, *after, limit};
+           auto log = co_await log_page(*web, q, *until);
+           if (!log) co_return error_text(c.req, log.error());
+           const auto& [history, messages] = *log;
+           out = messages;
+           if (history.has_more && !history.events.empty() && history.events.back().seq < *until) {
+             append_newer_sentinel(out, room->id, history.events.back().seq, *until);
+           }
+           co_return html_response(c.req, std::move(out));
          }
-         const store::HistoryQuery q{room->id, before, std::nullopt,
-                                     s.options.limits.history_default};
+         const auto before = seq_param(c, "before", 1);
+         if (!before)
+           co_return text_response(c.req, bh::status::bad_request, "before must be a seq");
+         const store::HistoryQuery q{room->id, *before, std::nullopt, limit};
          auto log = co_await log_page(*web, q);
          if (!log) co_return error_text(c.req, log.error());
          const auto& [history, messages] = *log;
-         std::string out;
-         const chat::Seq oldest = history.events.empty() ? before : history.events.front().seq;
+         const chat::Seq oldest = history.events.empty() ? *before : history.events.front().seq;
          const std::string title = room->kind == chat::RoomKind::direct
                                        ? direct_room_title(*room, c.who->user)
                                        : room->name;

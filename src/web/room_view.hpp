@@ -21,8 +21,9 @@ struct RoomLog {
 };
 boost::asio::awaitable<chat::Result<RoomLog>> latest_log(const Web& web, const chat::RoomId& room);
 // The log around a member's read marker: a few messages up to `read_seq`, then
-// div#unread-divider and the first page after it. history.last_seq is the window's
-// last seq (where the page's stream starts), not necessarily the room's.
+// div#unread-divider and the first page after it; when more follow, div#newer-sentinel,
+// which loads them page by page up to the room's end as of this read.
+// history.last_seq is that end, where the page's stream starts.
 boost::asio::awaitable<chat::Result<RoomLog>> unread_log(const Web& web, const chat::RoomId& room,
                                                          chat::Seq read_seq);
 

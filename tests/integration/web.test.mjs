@@ -92,6 +92,91 @@ test('the composer posts a form and the message arrives on the room stream as HT
   assert.match(page.text, /<section id="messages" aria-live="polite"/);
 });
 
+// What a room page or a history fragment shows: the seqs of its messages, and its
+// newer-sentinel's bounds and URL, if it has one.
+function listOf(html) {
+  const seqs = [...html.matchAll(/<article class="msg[^"]*" id="m-(\d+)"/g)].map((m) => Number(m[1]));
+  const s = /<div id="newer-sentinel"[^>]*hx-get="([^"]+)" data-after="(\d+)" data-until="(\d+)"/.exec(html);
+  return {
+    seqs,
+    newer: s && { url: s[1].replaceAll('&amp;', '&'), after: Number(s[2]), until: Number(s[3]) },
+  };
+}
+
+test('a room opened far behind streams from its end; newer pages fill the gap up to exactly there', async () => {
+  const c = clientFor(srv);
+  const cookie = await browserGuest('Away');
+  const created = await pagePost('/rooms', cookie, { name: unique('away'), visibility: 'public' });
+  const room = String(created.headers.location).split('/').pop();
+  const poster = await c.guest('Busy');
+  await c.join(poster.token, room);
+  const joined = await pagePost(`/rooms/${room}/read`, cookie, { seq: String((await c.room(poster.token, room)).last_seq) });
+  assert.equal(joined.status, 204, 'the reader has seen the join: all that is unread are messages');
+  const posted = [];
+  for (let i = 1; i <= 120; i++) posted.push((await c.post(poster.token, room, `busy ${i}`)).seq);
+  const end = posted[posted.length - 1];
+
+  const page = await httpRequest(`${srv.url}/rooms/${room}`, { headers: { cookie } });
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`sse-connect="/rooms/${room}/events?since=${end}"`),
+    'the stream starts at the room\'s end, live only');
+  assert.ok(page.text.includes(`data-last-seq="${end}"`));
+  const first = listOf(page.text);
+  assert.deepEqual(first.seqs, posted.slice(0, 50), 'the first page of unread, from the first');
+  assert.deepEqual(first.newer && [first.newer.after, first.newer.until], [posted[49], end],
+    'a sentinel between the page and the stream\'s start');
+
+  // Events after the render come on the stream: forward pages stop before them, and
+  // show what they hold as it is now.
+  const live = (await c.post(poster.token, room, 'live')).seq;
+  const edit = await c.api('PATCH', `/api/rooms/${room}/messages/${posted[70]}`, { text: 'busy 71, edited' },
+    poster.token);
+  assert.equal(edit.status, 200, edit.text);
+  const seen = [...first.seqs];
+  let next = first.newer;
+  let pages = 0;
+  let editedShown = false;
+  while (next) {
+    const res = await httpRequest(srv.url + next.url, { headers: { cookie } });
+    assert.equal(res.status, 200, `${next.url}: ${res.text}`);
+    const part = listOf(res.text);
+    assert.ok(part.seqs.length > 0 && part.seqs.length <= 50, `a page of at most 50: ${part.seqs.length}`);
+    assert.ok(part.seqs[0] > next.after, 'nothing before the sentinel\'s seq');
+    if (part.seqs.includes(posted[70])) editedShown = /busy 71, edited/.test(res.text);
+    seen.push(...part.seqs);
+    assert.ok(!part.newer || part.newer.until === end, 'each sentinel keeps the bound');
+    next = part.newer;
+    pages++;
+  }
+  assert.equal(pages, 2, 'two more pages: 50 and 20');
+  assert.deepEqual(seen, posted, 'every unread message once, in order, up to the stream\'s start');
+  assert.ok(!seen.includes(live), 'not the live one');
+  assert.ok(editedShown, 'a message edited since is shown edited');
+
+  // The last stretch of a gap, and one of events that show nothing (the edit).
+  const latest = (await c.room(poster.token, room)).last_seq;
+  assert.equal(latest, live + 1, 'the edit is the room\'s last event');
+  const tail = await httpRequest(`${srv.url}/rooms/${room}/history?after=${end}&until=${live}`, { headers: { cookie } });
+  assert.equal(tail.status, 200);
+  assert.deepEqual(listOf(tail.text), { seqs: [live], newer: null });
+  const empty = await httpRequest(`${srv.url}/rooms/${room}/history?after=${live}&until=${latest}`, { headers: { cookie } });
+  assert.equal(empty.status, 200);
+  assert.equal(empty.text, '', 'nothing to show');
+  for (const q of [`after=${end}`, `after=${end}&until=${end}`, 'after=x&until=5', 'after=-1&until=5',
+    `after=3&until=2`, 'after=1&until=99999999999999999999', 'before=0']) {
+    const bad = await httpRequest(`${srv.url}/rooms/${room}/history?${q}`, { headers: { cookie } });
+    assert.equal(bad.status, 400, `${q}: ${bad.status}`);
+  }
+
+  // A short unread run is all on the first page: no sentinel, the stream from the end.
+  const read = await pagePost(`/rooms/${room}/read`, cookie, { seq: String(posted[110]) });
+  assert.equal(read.status, 204);
+  const short = await httpRequest(`${srv.url}/rooms/${room}`, { headers: { cookie } });
+  assert.equal(listOf(short.text).newer, null, 'no sentinel');
+  assert.ok(listOf(short.text).seqs.includes(live), 'the unread ones are all there');
+  assert.ok(short.text.includes(`events?since=${latest}"`), 'the stream from the end');
+});
+
 test('a page post from another origin is refused', async () => {
   const cookie = await browserGuest('Victim');
   const res = await pagePost('/rooms', cookie, { name: 'csrf' }, { origin: 'http://evil.example' });

@@ -194,7 +194,9 @@
       }
     }
     if (e.target.id === 'messages') {
-      stick = P.nearBottom();
+      // While unread messages are still to load above the live ones (#newer-sentinel),
+      // the reader is in the backlog: a new message must not pull them down.
+      stick = P.nearBottom() && !document.getElementById('newer-sentinel');
       return;  // htmx appends it
     }
     e.preventDefault();  // #stream-inbox: applied here, never swapped in

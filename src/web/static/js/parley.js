@@ -77,7 +77,8 @@
       root.querySelectorAll('button.reaction').forEach(parley.paintReaction);
     },
 
-    // Same-author messages within 5 minutes, with nothing in between, share a header.
+    // Same-author messages within 5 minutes, with nothing in between, share a header
+    // (messages not loaded yet, behind #newer-sentinel, are in between).
     regroup: function () {
       var list = parley.messages();
       if (!list) return;
@@ -88,7 +89,7 @@
             Number(el.dataset.time) - Number(prev.dataset.time) < GROUP_MS;
           el.classList.toggle('grouped', grouped);
           prev = el;
-        } else if (el.matches('p.system, #unread-divider')) {
+        } else if (el.matches('p.system, #unread-divider, #newer-sentinel')) {
           prev = null;
         }
       }

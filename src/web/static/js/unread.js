@@ -48,14 +48,16 @@
   }
 
   // The open room's unread messages are on the page: others' messages past the marker
-  // (a deleted one is gone from the page, and so from the count).
+  // (a deleted one is gone from the page, and so from the count). While some are still
+  // to load (#newer-sentinel), the page stream's count of the room covers them too.
   function unreadHere() {
     var read = readSeq();
     var n = 0;
     document.querySelectorAll('#messages article.msg').forEach(function (a) {
       if (Number(a.dataset.seq) > read && a.dataset.author !== P.me) n++;
     });
-    return n;
+    var s = state.get(current);
+    return s && document.getElementById('newer-sentinel') ? Math.max(n, unreadIn(s)) : n;
   }
 
   function paintTitle() {
@@ -69,16 +71,20 @@
 
   // How far the reader has seen: the last seq on the page once the end of the list is
   // in view, else the seq of the last item wholly in view (a room that opens at its
-  // first unread message is read as it is scrolled, not at once).
+  // first unread message is read as it is scrolled, not at once). Never past a gap
+  // still to load (#newer-sentinel): the marker is one seq, and what is in the gap is
+  // not seen even when the live messages after it are.
   function seenSeq() {
     var list = P.messages();
     if (!list) return lastSeq();
+    var gap = document.getElementById('newer-sentinel');
+    var cap = gap ? Number(gap.dataset.after) : Infinity;
     var items = list.querySelectorAll('[data-seq]');
     var bottom = Math.min(list.getBoundingClientRect().bottom, window.innerHeight) + 1;
     var end = list.lastElementChild;
-    if (!end || end.getBoundingClientRect().bottom <= bottom) return lastSeq();
+    if (!end || end.getBoundingClientRect().bottom <= bottom) return Math.min(lastSeq(), cap);
     for (var i = items.length - 1; i >= 0; i--) {
-      if (items[i].getBoundingClientRect().bottom <= bottom) return Number(items[i].dataset.seq);
+      if (items[i].getBoundingClientRect().bottom <= bottom) return Math.min(Number(items[i].dataset.seq), cap);
     }
     return 0;
   }
@@ -224,6 +230,7 @@
 
   document.addEventListener('parley:event', function () { markRead(); paintTitle(); });
   document.addEventListener('parley:unread', paintTitle);
+  document.addEventListener('parley:page', markRead);  // a newer page may complete the list
   document.addEventListener('visibilitychange', function () { markRead(); paintTitle(); });
   window.addEventListener('focus', markRead);
   P.messages()?.addEventListener('scroll', markRead, { passive: true });

@@ -13,22 +13,29 @@ import {
 const s = suite();
 const label = (prefix, i) => `${prefix} ${String(i).padStart(2, '0')}`;
 
-s.test('room_opens_at_the_first_unread_message_and_reads_as_scrolled', async (t) => {
+// Alice makes a room (and another, for the sidebar's badges); bob joins both; a third
+// user, `writer`, posts to the first through the API: post(text) returns the seq.
+async function twoRoomsAndAWriter(t, label) {
   const alice = await t.user('alice');
   const bob = await t.user('bob');
-  const roomId = await createRoom(alice.page, unique('unread'));
+  const roomId = await createRoom(alice.page, unique(label));
   const otherId = await createRoom(alice.page, unique('other'));
   for (const id of [roomId, otherId]) {
     const res = await apiFetch(bob.page, 'POST', `/api/rooms/${id}/join`);
     assert.equal(res.status, 204, `bob joins ${id}: ${JSON.stringify(res)}`);
   }
-
   const writer = await apiGuest(t.url, 'writer');
   const post = async (text) => {
     const res = await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text } });
     assert.equal(res.status, 201, `post ${text}: ${res.text}`);
     return res.body.data.seq;
   };
+  return { alice, bob, roomId, otherId, writer, post };
+}
+
+s.test('room_opens_at_the_first_unread_message_and_reads_as_scrolled', async (t) => {
+  const { bob, roomId, otherId, post } = await twoRoomsAndAWriter(t, 'unread');
+
   // 15 messages bob has read, then 45 he has not (fewer than a page: 50).
   const old = Array.from({ length: 15 }, (_, i) => label('old', i + 1));
   const fresh = Array.from({ length: 45 }, (_, i) => label('new', i + 1));
@@ -110,20 +117,7 @@ s.test('room_opens_at_the_first_unread_message_and_reads_as_scrolled', async (t)
 
 s.test('a_long_unread_run_loads_page_by_page_under_the_live_tail', async (t) => {
   const N = 180;
-  const alice = await t.user('alice');
-  const bob = await t.user('bob');
-  const roomId = await createRoom(alice.page, unique('backlog'));
-  const otherId = await createRoom(alice.page, unique('elsewhere'));
-  for (const id of [roomId, otherId]) {
-    const res = await apiFetch(bob.page, 'POST', `/api/rooms/${id}/join`);
-    assert.equal(res.status, 204, `bob joins ${id}: ${JSON.stringify(res)}`);
-  }
-  const writer = await apiGuest(t.url, 'writer');
-  const post = async (text) => {
-    const res = await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text } });
-    assert.equal(res.status, 201, `post ${text}: ${res.text}`);
-    return res.body.data.seq;
-  };
+  const { alice, bob, roomId, otherId, writer, post } = await twoRoomsAndAWriter(t, 'backlog');
   // 5 messages bob has read, then a week's worth he has not.
   const old = Array.from({ length: 5 }, (_, i) => `old ${i + 1}`);
   const fresh = Array.from({ length: N }, (_, i) => `new ${String(i + 1).padStart(3, '0')}`);

@@ -175,6 +175,10 @@ class Store {
   virtual void list_members(chat::RoomId room, Callback<std::vector<chat::Member>> done) = 0;
   // The one direct room between two users, created on first call from either side.
   virtual void direct_room(chat::UserRef a, chat::UserRef b, Callback<chat::Room> done) = 0;
+  // Looks without creating: the id of the direct room of `a` and `b` when both are
+  // members of it, else nullopt (never created, or one of them left it).
+  virtual void shared_direct_room(chat::UserId a, chat::UserId b,
+                                  Callback<std::optional<chat::RoomId>> done) = 0;
 
   // The room log.
   virtual void append(Command command, Callback<AppendResult> done) = 0;

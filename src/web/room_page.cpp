@@ -413,19 +413,10 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    auto other = co_await store_call<chat::User>(
                        [&](auto cb) { s.store.get_user(other_id, cb); });
                    if (!other) co_return not_found_page(*web, c.req, me);
-                   auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
-                       [&](auto cb) { s.store.list_rooms(me.id, cb); });
-                   if (!rooms) co_return error_text(c.req, rooms.error());
-                   // The viewer's direct rooms are few: look for the one the other is in.
-                   for (const auto& r : *rooms) {
-                     if (r.room.kind != chat::RoomKind::direct) continue;
-                     auto members = co_await store_call<std::vector<chat::Member>>(
-                         [&](auto cb) { s.store.list_members(r.room.id, cb); });
-                     if (!members) co_return error_text(c.req, members.error());
-                     for (const auto& m : *members) {
-                       if (m.user.id == other_id) co_return see_other(c.req, "/rooms/" + r.room.id);
-                     }
-                   }
+                   auto shared = co_await store_call<std::optional<chat::RoomId>>(
+                       [&](auto cb) { s.store.shared_direct_room(me.id, other_id, cb); });
+                   if (!shared) co_return error_text(c.req, shared.error());
+                   if (*shared) co_return see_other(c.req, "/rooms/" + **shared);
                    std::string body = "<main class=\"notice\"><h1>";
                    escaped(body, "Message " + other->name);
                    body += "</h1><p>You have no conversation with <strong>";

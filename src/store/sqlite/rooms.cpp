@@ -108,6 +108,17 @@ chat::Result<std::vector<chat::Member>> list_members(Connection& db, const chat:
   return out;
 }
 
+chat::Result<std::optional<chat::RoomId>> shared_direct_room(Connection& db, const chat::UserId& a,
+                                                             const chat::UserId& b) {
+  Query q = db.query(
+      "SELECT r.id FROM rooms r WHERE r.direct_key = ?1 "
+      "AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?2) "
+      "AND EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?3)",
+      chat::direct_room_key(a, b), a, b);
+  if (!q.next()) return std::optional<chat::RoomId>();
+  return std::optional<chat::RoomId>(q.text(0));
+}
+
 chat::Result<chat::Room> direct_room(Connection& db, const chat::UserRef& a, const chat::UserRef& b,
                                      const chat::Limits& limits) {
   const std::string key = chat::direct_room_key(a.id, b.id);

@@ -189,6 +189,15 @@ void SqliteStore::is_member(chat::RoomId room, chat::UserId user, Callback<bool>
                          std::move(done));
 }
 
+void SqliteStore::shared_direct_room(chat::UserId a, chat::UserId b,
+                                     Callback<std::optional<chat::RoomId>> done) {
+  readers_->submit<std::optional<chat::RoomId>>(
+      [a = std::move(a), b = std::move(b)](Connection& db) {
+        return sqlite::shared_direct_room(db, a, b);
+      },
+      std::move(done));
+}
+
 void SqliteStore::list_members(chat::RoomId room, Callback<std::vector<chat::Member>> done) {
   readers_->submit<std::vector<chat::Member>>(
       [room = std::move(room)](Connection& db) { return sqlite::list_members(db, room); },

@@ -62,6 +62,8 @@ class SqliteStore final : public Store {
   void is_member(chat::RoomId room, chat::UserId user, Callback<bool> done) override;
   void list_members(chat::RoomId room, Callback<std::vector<chat::Member>> done) override;
   void direct_room(chat::UserRef a, chat::UserRef b, Callback<chat::Room> done) override;
+  void shared_direct_room(chat::UserId a, chat::UserId b,
+                          Callback<std::optional<chat::RoomId>> done) override;
 
   void append(Command command, Callback<AppendResult> done) override;
   void history(HistoryQuery query, Callback<HistoryPage> done) override;

@@ -85,6 +85,11 @@ chat::Result<chat::Room> SyncStore::direct_room(chat::UserRef a, chat::UserRef b
   return call<chat::Room>(
       [&](auto done) { store_->direct_room(std::move(a), std::move(b), done); });
 }
+chat::Result<std::optional<chat::RoomId>> SyncStore::shared_direct_room(chat::UserId a,
+                                                                        chat::UserId b) {
+  return call<std::optional<chat::RoomId>>(
+      [&](auto done) { store_->shared_direct_room(std::move(a), std::move(b), done); });
+}
 
 chat::Result<std::vector<chat::Event>> SyncStore::unread_direct_messages(chat::UserId user,
                                                                          int limit) {
@@ -586,6 +591,28 @@ TEST_P(StoreConformance, direct_room_is_the_same_from_both_sides) {
   auto others = sync_->list_rooms(c.id);
   ASSERT_TRUE(others);
   EXPECT_EQ(find_summary(*others, ab->id), nullptr);
+}
+
+TEST_P(StoreConformance, shared_direct_room_finds_without_creating_and_only_while_both_are_in) {
+  const auto a = make_user("anna");
+  const auto b = make_user("bert");
+  const auto c = make_user("carl");
+  auto none = sync_->shared_direct_room(a.id, b.id);
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(*none, std::nullopt) << "no room before one is made";
+  EXPECT_TRUE(sync_->list_rooms(a.id)->empty()) << "looking created nothing";
+
+  auto ab = sync_->direct_room(a.ref(), b.ref());
+  ASSERT_TRUE(ab);
+  EXPECT_EQ(*sync_->shared_direct_room(a.id, b.id), ab->id);
+  EXPECT_EQ(*sync_->shared_direct_room(b.id, a.id), ab->id) << "from either side";
+  EXPECT_EQ(*sync_->shared_direct_room(a.id, c.id), std::nullopt) << "another pair has none";
+
+  // One side leaves: the two no longer share it, until direct_room brings them back.
+  ASSERT_TRUE(sync_->append(LeaveRoom{.room = ab->id, .user = b.ref()}));
+  EXPECT_EQ(*sync_->shared_direct_room(a.id, b.id), std::nullopt);
+  ASSERT_TRUE(sync_->direct_room(b.ref(), a.ref()));
+  EXPECT_EQ(*sync_->shared_direct_room(a.id, b.id), ab->id);
 }
 
 TEST_P(StoreConformance, unread_direct_messages_are_the_peers_messages_after_the_marker) {

@@ -73,6 +73,7 @@ class SyncStore {
   chat::Result<bool> is_member(chat::RoomId room, chat::UserId user);
   chat::Result<std::vector<chat::Member>> list_members(chat::RoomId room);
   chat::Result<chat::Room> direct_room(chat::UserRef a, chat::UserRef b);
+  chat::Result<std::optional<chat::RoomId>> shared_direct_room(chat::UserId a, chat::UserId b);
   chat::Result<AppendResult> append(Command c);
   chat::Result<HistoryPage> history(HistoryQuery q);
   chat::Result<std::vector<chat::Event>> unread_direct_messages(chat::UserId user, int limit);

@@ -52,6 +52,10 @@ class FailingStore final : public store::Store {
   void delete_session(std::string, store::Callback<void> d) override { no(d); }
   void get_room(chat::RoomId, store::Callback<chat::Room> d) override { no(d); }
   void is_member(chat::RoomId, chat::UserId, store::Callback<bool> d) override { no(d); }
+  void shared_direct_room(chat::UserId, chat::UserId,
+                          store::Callback<std::optional<chat::RoomId>> d) override {
+    no(d);
+  }
   void list_members(chat::RoomId, store::Callback<std::vector<chat::Member>> d) override { no(d); }
   void direct_room(chat::UserRef, chat::UserRef, store::Callback<chat::Room> d) override { no(d); }
   void append(store::Command, store::Callback<store::AppendResult> d) override { no(d); }

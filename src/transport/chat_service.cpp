@@ -1,5 +1,7 @@
 #include "transport/chat_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json/serialize.hpp>
 
 #include "auth/tokens.hpp"
@@ -96,7 +98,13 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::post_message(
 asio::awaitable<void> ChatService::notify_direct(const chat::Event& e) {
   auto members = co_await store_call<std::vector<chat::Member>>(
       [&](auto cb) { s_.store.list_members(e.room, cb); });
-  if (!members) co_return;
+  if (!members) {
+    // Stored, so not lost: the recipient gets it from get_offline and on the next
+    // /api/events connection, but not live. Say so rather than fail silently.
+    spdlog::warn("direct message {}#{}: no live notice, members unreadable: {}", e.room, e.seq,
+                 members.error().message);
+    co_return;
+  }
   for (const auto& m : *members) {
     if (m.user.id == e.author.id) continue;
     notify_user(s_.hub, m.user.id, "chat", json::serialize(direct_notice_json(e, m.user.id)));

@@ -323,6 +323,9 @@ asio::awaitable<chat::Result<chat::Room>> ChatService::create_room(const Identit
   // The store writes the owner's join without publishing it (nobody follows the
   // room yet), so publish() cannot tell of it.
   if (room) announce_joined(s_.hub, who.user.id, room->id);
+  if (room && room->visibility == chat::Visibility::public_room) {
+    announce_public_room(s_.hub, "public_room", room->id);
+  }
   co_return room;
 }
 
@@ -356,6 +359,9 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::leave(const Id
     json::object data{{"room", room}};
     s_.hub.publish(
         encode_transient(room, "room_deleted", json::serialize(o), json::serialize(data)));
+    if (r->room.visibility == chat::Visibility::public_room) {
+      announce_public_room(s_.hub, "room_deleted", room);
+    }
   }
   co_return r;
 }

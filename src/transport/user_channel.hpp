@@ -32,6 +32,13 @@ inline bool is_user_channel(std::string_view channel, std::string_view user_id) 
 void notify_user(hub::Hub& hub, const chat::UserId& user, std::string_view type,
                  const std::string& payload);
 
+// The directory of public rooms: every page's own stream (user_feed.hpp) hears when
+// one is created (`public_room`) or deleted (`room_deleted`), {type, room}, so the
+// sidebars that list public rooms stay true without a reload. '~' starts no room id
+// and no user channel.
+inline const std::string k_public_rooms_channel = "~public";
+void announce_public_room(hub::Hub& hub, std::string_view type, const chat::RoomId& room);
+
 // The `joined` notice {type:"joined", room}: the user became a member of `room` (a
 // join, an invite, a room they created), so their streams follow it from now on.
 void announce_joined(hub::Hub& hub, const chat::UserId& user, const chat::RoomId& room);

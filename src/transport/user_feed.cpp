@@ -10,6 +10,7 @@
 #include "transport/encode.hpp"
 #include "transport/member_rooms.hpp"
 #include "transport/sse_stream.hpp"
+#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -35,6 +36,7 @@ class UserFeed final : public SseStream {
     if (holds_match_) chat_.hold_match(who_.user.id);
     open();
     shard_.subscribe(rooms_.channel(), this);
+    shard_.subscribe(k_public_rooms_channel, this);
     asio::co_spawn(shard_.context(), snapshot(), asio::detached);
   }
 
@@ -67,6 +69,14 @@ class UserFeed final : public SseStream {
 
   void deliver(const hub::FramesPtr& frames) override {
     if (closed()) return;
+    if (frames->room == k_public_rooms_channel) {
+      // {type, room}: passed on as the SSE event `type` (the sidebar adds or drops it).
+      const auto& notice = frames->get(hub::Format::ws);
+      if (!notice) return;
+      const bool created = notice->starts_with(R"({"type":"public_room",)");
+      enqueue(hub::make_frame(sse_event({}, created ? "public_room" : "room_deleted", *notice)));
+      return;
+    }
     auto news = rooms_.read(*frames);
     switch (news.kind) {
       case RoomNews::Kind::none:
@@ -111,6 +121,7 @@ class UserFeed final : public SseStream {
     if (holds_match_) chat_.release_match(who_.user.id);
     rooms_.forget();
     shard_.unsubscribe(rooms_.channel(), this);
+    shard_.unsubscribe(k_public_rooms_channel, this);
   }
 
   // Never used: this feed follows no room log.

@@ -12,6 +12,9 @@
 //   `room`   {room} when a room the user was not following shows up on the user's
 //            channel (user_channel.hpp: a direct message from someone new, a room
 //            the user joined in another tab or client);
+//   `public_room` {type, room} and `room_deleted` {type, room}: a public room was
+//            created or deleted by anyone (user_channel.hpp's directory), for the
+//            sidebar's list of public rooms;
 //   `matched` {type, room, peer} and `chat_ended` {type, room, by}: the random-chat
 //            notices, as they are on /api/events (a matched room is followed for
 //            ticks, but announced by `matched` rather than `room`).

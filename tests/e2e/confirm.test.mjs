@@ -113,8 +113,17 @@ const systemMessages = (page) => page.evaluate(() =>
 s.test('leave_asks_first_and_warns_the_last_member', async (t) => {
   const alice = await t.user('alice');
   const bob = await t.user('bob');
+  // Carol watches the sidebar of her lobby page: public rooms come and go live.
+  const carol = await t.user('carol');
+  await carol.page.goto(`${t.url}/`);
+  await until('carol\'s page stream to be open', () => carol.page.evaluate(() => window.parley.feedOpen === true));
+  const carolsLink = (id) => carol.page.locator(`nav#sidebar a.room-link[data-room="${id}"]`);
+  const secret = await createRoom(alice.page, unique('secret'), 'private');
   const name = unique('leaving');
   const roomId = await createRoom(alice.page, name);
+  await carolsLink(roomId).waitFor({ state: 'attached' });
+  assert.equal(await carolsLink(roomId).locator('.name').innerText(), name);
+  assert.equal(await carolsLink(secret).count(), 0, 'a private room is never announced to others');
   await openRoom(bob.page, t.url, roomId);
   await Promise.all([
     bob.page.waitForURL((u) => u.pathname === `/rooms/${roomId}`),
@@ -193,4 +202,6 @@ s.test('leave_asks_first_and_warns_the_last_member', async (t) => {
   assert.equal(await bob.page.locator('header#topbar button#join').isVisible(), false, 'no Join');
   assert.equal(await bob.page.locator(`nav#sidebar a.room-link[data-room="${roomId}"]`).count(), 0,
     'the room left bob\'s sidebar');
+  // And carol's sidebar, live.
+  await carolsLink(roomId).waitFor({ state: 'detached' });
 });

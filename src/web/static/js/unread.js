@@ -139,7 +139,8 @@
     P.labelMenu?.();
   }
 
-  // A room that turned up while the page was open (a first direct message).
+  // A room that turned up while the page was open (a first direct message, a room
+  // joined in another tab, a public room someone created).
   function addRoom(id) {
     if (document.querySelector('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"]')) return;
     fetch('/api/rooms/' + encodeURIComponent(id), { credentials: 'same-origin' })
@@ -164,7 +165,7 @@
         var sigil = document.createElement('span');
         sigil.className = 'sigil';
         sigil.setAttribute('aria-hidden', 'true');
-        sigil.textContent = r.kind === 'direct' ? '@' : '#';
+        sigil.textContent = r.kind === 'direct' ? '@' : r.visibility === 'private' ? '\u{1F512}' : '#';
         var n = document.createElement('span');
         n.className = 'name';
         n.textContent = name;
@@ -226,6 +227,16 @@
       }
     });
     es.addEventListener('room', function (e) { addRoom(JSON.parse(e.data).room); });
+    // The public rooms listed beside one's own: created or deleted by anyone.
+    es.addEventListener('public_room', function (e) { addRoom(JSON.parse(e.data).room); });
+    es.addEventListener('room_deleted', function (e) {
+      var id = JSON.parse(e.data).room;
+      if (id === current) return;  // the room's own page says so (live.js)
+      var a = document.querySelector('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"]');
+      if (a) (a.closest('li') || a).remove();
+      state.delete(id);
+      paintMenu();
+    });
   }
 
   document.addEventListener('parley:event', function () { markRead(); paintTitle(); });

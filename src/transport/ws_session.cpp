@@ -78,11 +78,12 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       release_idle();
       writer_.release();
     }
-    if (close_sent_) {
+    // Closing, or waiting for the queue to go out before closing: either is bounded,
+    // so a peer that stops reading cannot hold the connection open.
+    if (close_sent_ || queued_close_ != 0) {
       if (now - close_started_ >= k_close_timeout) finish();
       return;
     }
-    if (queued_close_ != 0) return;  // closing once the queue is out
     if (who_.expires_at_s > 0 && now_ms() / 1000 >= who_.expires_at_s) {
       // A token's identity ends at its expiry; the connection it opened ends with it.
       send_error({ErrorKind::unauthorized, "token expired"});
@@ -344,6 +345,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   void close_after_queued(std::uint16_t code) {
     if (close_sent_ || finished_) return;
     stop_delivery();
+    if (queued_close_ == 0) close_started_ = Clock::now();
     queued_close_ = code;
     if (writing()) return;
     flush();

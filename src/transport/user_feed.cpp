@@ -70,11 +70,9 @@ class UserFeed final : public SseStream {
   void deliver(const hub::FramesPtr& frames) override {
     if (closed()) return;
     if (frames->room == k_public_rooms_channel) {
-      // {type, room}: passed on as the SSE event `type` (the sidebar adds or drops it).
-      const auto& notice = frames->get(hub::Format::ws);
-      if (!notice) return;
-      const bool created = notice->starts_with(R"({"type":"public_room",)");
-      enqueue(hub::make_frame(sse_event({}, created ? "public_room" : "room_deleted", *notice)));
+      // Passed on as published: the SSE event `type` with {type, room}, one frame
+      // shared by every page (the sidebar adds or drops the room).
+      if (const auto& notice = frames->get(hub::Format::sse_json)) enqueue(notice);
       return;
     }
     auto news = rooms_.read(*frames);

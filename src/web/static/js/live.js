@@ -136,12 +136,6 @@
     if (members && window.htmx) htmx.trigger(members, 'parley-members');
   });
 
-  function closeStream() {
-    var live = document.getElementById('live');
-    var data = live && live['htmx-internal-data'];
-    if (data && data.sseEventSource) data.sseEventSource.close();
-  }
-
   // The last member left and the room is gone: say so where the next message would
   // go, take away what can no longer work, and stop the stream rather than let it
   // retry against a 404.
@@ -164,13 +158,13 @@
     document.querySelectorAll('#topbar form, #invite').forEach(function (el) { el.hidden = true; });
     var link = document.querySelector('nav#sidebar a.room-link[data-room="' + CSS.escape(room.dataset.room) + '"]');
     if (link) (link.closest('li') || link).remove();
-    closeStream();
+    P.closeRoomStream();
   }
 
   // The room stream too must not outlive the page into the back/forward cache (see
   // unread.js): close the EventSource htmx opened for it. A page that
   // comes back from the cache has missed its streams: load it afresh.
-  window.addEventListener('pagehide', closeStream);
+  window.addEventListener('pagehide', P.closeRoomStream);
   window.addEventListener('pageshow', function (e) {
     if (e.persisted) location.reload();
   });

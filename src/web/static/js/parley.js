@@ -17,6 +17,13 @@
     // delete (a visitor of a public room only reads it).
     member: function () { var r = room(); return !!r && r.dataset.member === 'true'; },
     messages: function () { return document.getElementById('messages'); },
+    // Closes the open room's stream (the EventSource htmx opened on #live): a room
+    // that is gone, or a page leaving, must not keep it open or let it retry.
+    closeRoomStream: function () {
+      var live = document.getElementById('live');
+      var data = live && live['htmx-internal-data'];
+      if (data && data.sseEventSource) data.sseEventSource.close();
+    },
 
     // A form-encoded POST to one of the page routes; resolves to the Response.
     post: function (url, fields) {

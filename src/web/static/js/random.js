@@ -121,10 +121,7 @@
     var leave = document.getElementById('leave-form');
     if (leave) leave.hidden = true;
     document.getElementById('typing').textContent = '';
-    // The room is gone: stop its stream rather than let it retry.
-    var live = document.getElementById('live');
-    var data = live && live['htmx-internal-data'];
-    if (data && data.sseEventSource) data.sseEventSource.close();
+    P.closeRoomStream();  // the room is gone: stop its stream rather than let it retry
     document.getElementById('find-again').focus();
   }
 

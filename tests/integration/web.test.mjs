@@ -43,6 +43,13 @@ function pagePost(path, cookie, fields, headers = {}) {
   });
 }
 
+// Creates a room through the page's form (as a browser would); returns its id.
+async function pageRoom(cookie, prefix, visibility = 'public') {
+  const created = await pagePost('/rooms', cookie, { name: unique(prefix), visibility });
+  assert.equal(created.status, 303, `POST /rooms: ${created.status} ${created.text}`);
+  return String(created.headers.location).split('/').pop();
+}
+
 test('static files are served with their type, versioned caching and no way out of the directory', async () => {
   const page = await httpRequest(`${srv.url}/login`);
   const css = /href="(\/static\/css\/app\.css\?v=[0-9a-f]+)"/.exec(page.text);
@@ -68,9 +75,7 @@ test('static files are served with their type, versioned caching and no way out 
 
 test('the composer posts a form and the message arrives on the room stream as HTML', async () => {
   const cookie = await browserGuest('Former');
-  const created = await pagePost('/rooms', cookie, { name: unique('web'), visibility: 'public' });
-  assert.equal(created.status, 303, `POST /rooms: ${created.status} ${created.text}`);
-  const room = String(created.headers.location).split('/').pop();
+  const room = await pageRoom(cookie, 'web');
   const sse = await openSse(srv.url, `/rooms/${room}/events`, { headers: { cookie }, since: 0 });
   try {
     const res = await pagePost(`/rooms/${room}/messages`, cookie, { text: 'hi <b>there</b> **you**' });
@@ -106,8 +111,7 @@ function listOf(html) {
 test('a room opened far behind streams from its end; newer pages fill the gap up to exactly there', async () => {
   const c = clientFor(srv);
   const cookie = await browserGuest('Away');
-  const created = await pagePost('/rooms', cookie, { name: unique('away'), visibility: 'public' });
-  const room = String(created.headers.location).split('/').pop();
+  const room = await pageRoom(cookie, 'away');
   const poster = await c.guest('Busy');
   await c.join(poster.token, room);
   const joined = await pagePost(`/rooms/${room}/read`, cookie, { seq: String((await c.room(poster.token, room)).last_seq) });
@@ -229,8 +233,7 @@ test('GET /dm/{user_id} creates nothing; the POST from the page starts the room,
 
 test('an invite link lets one person into a private room, once', async () => {
   const owner = await browserGuest('Owner');
-  const created = await pagePost('/rooms', owner, { name: unique('secret'), visibility: 'private' });
-  const room = String(created.headers.location).split('/').pop();
+  const room = await pageRoom(owner, 'secret', 'private');
   const inv = await pagePost(`/rooms/${room}/invites`, owner, {});
   assert.equal(inv.status, 201, `invite: ${inv.status} ${inv.text}`);
   const path = new URL(inv.text).pathname;
@@ -257,8 +260,7 @@ test('an invite link lets one person into a private room, once', async () => {
 test('/events gives a snapshot of the member rooms, then ticks and own read markers', async () => {
   const c = clientFor(srv);
   const cookie = await browserGuest('Feeder');
-  const created = await pagePost('/rooms', cookie, { name: unique('feed'), visibility: 'public' });
-  const room = String(created.headers.location).split('/').pop();
+  const room = await pageRoom(cookie, 'feed');
   const other = await c.guest('Poster');
   const sse = await openSse(srv.url, '/events', { headers: { cookie } });
   try {
@@ -288,8 +290,7 @@ test('/events announces a room the user created or joined in another tab, then t
   try {
     const snap = await sse.next((r) => r.event === 'rooms', undefined, 'the snapshot');
     assert.deepEqual(snap.json, [], 'no room yet');
-    const created = await pagePost('/rooms', cookie, { name: unique('made'), visibility: 'public' });
-    const made = String(created.headers.location).split('/').pop();
+    const made = await pageRoom(cookie, 'made');
     await sse.next((r) => r.event === 'room' && r.json.room === made, undefined, 'the created room');
     const joined = await pagePost(`/rooms/${hosted.id}/join`, cookie, {});
     assert.ok(joined.status === 204 || joined.status === 303, `join: ${joined.status}`);

@@ -1,8 +1,8 @@
 #pragma once
 // A user's own channel in the hub: notices meant for a person rather than a room
 // (a direct message arriving, a room joined, a random-chat match, a chat ended)
-// reach every live connection of that user, on any shard. Channel names start with '@', which no
-// room id can (ids are [A-Za-z0-9_-]), so they never collide with rooms.
+// reach every live connection of that user, on any shard. Channel names start with
+// '@', which no room id can (ids are [A-Za-z0-9_-]), so they never collide with rooms.
 #include <string>
 #include <string_view>
 

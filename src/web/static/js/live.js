@@ -156,8 +156,7 @@
       if (el) el.hidden = true;
     });
     document.querySelectorAll('#topbar form, #invite').forEach(function (el) { el.hidden = true; });
-    var link = document.querySelector('nav#sidebar a.room-link[data-room="' + CSS.escape(room.dataset.room) + '"]');
-    if (link) (link.closest('li') || link).remove();
+    P.dropRoomLink(room.dataset.room);
     P.closeRoomStream();
   }
 

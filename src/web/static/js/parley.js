@@ -17,6 +17,11 @@
     // delete (a visitor of a public room only reads it).
     member: function () { var r = room(); return !!r && r.dataset.member === 'true'; },
     messages: function () { return document.getElementById('messages'); },
+    // Takes a room that is gone out of the sidebar.
+    dropRoomLink: function (id) {
+      var a = document.querySelector('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"]');
+      if (a) (a.closest('li') || a).remove();
+    },
     // Closes the open room's stream (the EventSource htmx opened on #live): a room
     // that is gone, or a page leaving, must not keep it open or let it retry.
     closeRoomStream: function () {

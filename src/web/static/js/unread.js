@@ -232,8 +232,7 @@
     es.addEventListener('room_deleted', function (e) {
       var id = JSON.parse(e.data).room;
       if (id === current) return;  // the room's own page says so (live.js)
-      var a = document.querySelector('#sidebar a.room-link[data-room="' + CSS.escape(id) + '"]');
-      if (a) (a.closest('li') || a).remove();
+      P.dropRoomLink(id);
       state.delete(id);
       paintMenu();
     });

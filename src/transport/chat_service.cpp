@@ -19,7 +19,14 @@ namespace parley::transport {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-void ChatService::publish(chat::Event e) {
+void ChatService::publish(Appended a) {
+  chat::Event& e = *a.event;
+  // The last member's leaving deleted a group room. Whoever still follows it (a
+  // visitor of a public room, another tab) is told, rather than finding out from a
+  // 404 at their next action. Told here, on the store thread right after the leave
+  // itself, so every follower sees the leave before the deletion.
+  const bool deleted = e.kind == chat::EventKind::member && e.action == chat::MemberAction::left &&
+                       a.room.kind == chat::RoomKind::group && a.room.members_count <= 0;
   // Joining a room (not being added to a random chat: `matched` tells of that) is
   // news for the joiner's other connections too: the streams that follow the user's
   // rooms (user_stream.hpp, user_feed.hpp) follow it from then on.
@@ -30,6 +37,15 @@ void ChatService::publish(chat::Event e) {
   s_.hub.publish(encode_event(std::move(e), s_.render_html));
   s_.metrics.events_stored();
   if (joined) announce_joined(s_.hub, joined->first, joined->second);
+  if (deleted) {
+    json::object o{{"type", "room_deleted"}, {"room", a.room.id}};
+    json::object data{{"room", a.room.id}};
+    s_.hub.publish(
+        encode_transient(a.room.id, "room_deleted", json::serialize(o), json::serialize(data)));
+    if (a.room.visibility == chat::Visibility::public_room) {
+      announce_public_room(s_.hub, "room_deleted", a.room.id);
+    }
+  }
 }
 
 template <class Start>
@@ -41,8 +57,8 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::append_with(St
         start(store::Callback<Appended>([this, resume](chat::Result<Appended> r) {
           // Runs on the store thread, in commit order. Result first, then publish:
           // see the header for why.
-          std::optional<chat::Event> to_publish;
-          if (r && r->event && !r->duplicate) to_publish = *r->event;
+          std::optional<Appended> to_publish;
+          if (r && r->event && !r->duplicate) to_publish = *r;
           resume(std::move(r));
           if (to_publish) publish(std::move(*to_publish));
         }));
@@ -351,18 +367,7 @@ asio::awaitable<chat::Result<ChatService::Appended>> ChatService::leave(const Id
   auto r = co_await append(leave);
   // A random chat is a conversation of two: when one side leaves, it ends for both.
   if (r && r->room.kind == chat::RoomKind::random) co_await end_random(who, room);
-  // The last member's leaving deleted a group room. Whoever still follows it (a
-  // visitor of a public room, another tab) is told, rather than finding out from a
-  // 404 at their next action.
-  if (r && r->room.kind == chat::RoomKind::group && r->room.members_count <= 0) {
-    json::object o{{"type", "room_deleted"}, {"room", room}};
-    json::object data{{"room", room}};
-    s_.hub.publish(
-        encode_transient(room, "room_deleted", json::serialize(o), json::serialize(data)));
-    if (r->room.visibility == chat::Visibility::public_room) {
-      announce_public_room(s_.hub, "room_deleted", room);
-    }
-  }
+  // A group room its last member left is gone; publish() tells its followers.
   co_return r;
 }
 

@@ -125,7 +125,8 @@ class ChatService {
   // receives the store callback.
   template <class Start>
   boost::asio::awaitable<chat::Result<Appended>> append_with(Start&& start);
-  void publish(chat::Event e);
+  // `a.event` is set.
+  void publish(Appended a);
 
   struct Waiting {
     chat::UserRef user;

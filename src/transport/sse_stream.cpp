@@ -60,7 +60,12 @@ void SseStream::tick(std::chrono::steady_clock::time_point now) {
     release_idle();
     writer_.release();
   }
-  if (closed() || delivery_stopped()) return;
+  if (closed()) return;
+  if (delivery_stopped()) {
+    // Ending in order (end_with, a kick): bounded, as a WebSocket's close is.
+    if (now - ending_since_ >= k_close_timeout) finish();
+    return;
+  }
   if (who_.expires_at_s > 0 && now_ms() / 1000 >= who_.expires_at_s) {
     // A token's identity ends at its expiry, and so does the stream it opened: the
     // browser's retry with the same URL gets 401, so the client must sign in again.
@@ -121,6 +126,7 @@ void SseStream::drain() {
 void SseStream::end_with(const hub::FramePtr& last) {
   enqueue(last);
   stop_delivery();
+  ending_since_ = std::chrono::steady_clock::now();
   close_after_write_ = true;  // continue_write() ends the stream once the queue is out
   flush();
   if (!writing()) finish();
@@ -137,6 +143,7 @@ void SseStream::on_kicked(const hub::FramePtr& notice) {
   enqueue(no_retry);
   enqueue(notice);
   stop_delivery();
+  ending_since_ = std::chrono::steady_clock::now();
   // Not end_with(): this runs inside the shard's delivery loop, which flushes later;
   // continue_write() ends the stream once these are out.
   close_after_write_ = true;

@@ -21,8 +21,9 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
 
   // Sends the head and starts the keep-alive and the watch for the client leaving.
   void open();
-  // hub::Tickable: the `: ping` keep-alive, and the end of a stream whose token
-  // expired (a `: token expired` comment, then the connection closes).
+  // hub::Tickable: the `: ping` keep-alive, the end of a stream whose token expired
+  // (a `: token expired` comment, then the connection closes), and the close of a
+  // stream whose ending waited k_close_timeout for a client that stopped reading.
   void tick(std::chrono::steady_clock::time_point now) override;
   // Ends the stream and the connection; safe to call twice.
   void finish();
@@ -51,6 +52,7 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
   // buffer (the peer is watched through the shard's poller).
   SocketWriter writer_;
   std::chrono::steady_clock::time_point last_ping_{};
+  std::chrono::steady_clock::time_point ending_since_{};  // set with stop_delivery()
   bool close_after_write_ = false;
   bool finished_ = false;
 };

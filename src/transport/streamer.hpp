@@ -86,6 +86,10 @@ class Streamer : public hub::Subscriber,
   // where the connection ends in order: shutdown, an expired token, a kick.
   void stop_delivery();
   bool delivery_stopped() const noexcept { return delivery_stopped_; }
+  // How long a session ending in order may wait for its queue to go out (and a
+  // WebSocket for the closing handshake) before the socket is just closed: a peer
+  // that stops reading cannot hold the connection open.
+  static constexpr std::chrono::seconds k_close_timeout{5};
   bool following(const std::string& room) const { return find_feed(room) != nullptr; }
   bool closed() const noexcept { return closed_; }
   bool kicked() const noexcept { return kicked_; }

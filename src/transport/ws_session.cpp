@@ -34,9 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How long a closing handshake may take before the socket is just closed.
-constexpr auto k_close_timeout = std::chrono::seconds(5);
-
 // The close code of a connection ended by SINGLE_SESSION (API.md): in the range
 // RFC 6455 leaves to applications, so clients can tell it from a server going away
 // (1001) and know not to reconnect.

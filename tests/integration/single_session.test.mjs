@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from './lib/test.mjs';
 import { startServer } from './lib/server.mjs';
-import { clientFor, data, eventually } from './lib/client.mjs';
+import { RawHttp, WAIT_MS, clientFor, data, eventually, httpRequest } from './lib/client.mjs';
 
 const open = [];
 function keep(x) {
@@ -181,5 +181,65 @@ describe('with SINGLE_SESSION off (the default)', () => {
     }
     for (const x of [w1, w2, s1, s2]) assert.ok(!x.all.some((f) => f.type === 'kicked' || f.event === 'kicked'));
     assert.ok(w1.isOpen && w2.isOpen);
+  });
+});
+
+describe('an ending stream whose client stopped reading', () => {
+  let srv;
+  let c;
+  before(async () => {
+    // A queue large enough that the stream is not dropped as a slow subscriber
+    // first: what ends it here must be the close timeout.
+    srv = await startServer({ env: { SINGLE_SESSION: 'true', MAX_QUEUE_BYTES: String(64 << 20) } });
+    c = clientFor(srv);
+  });
+  after(async () => {
+    await srv?.close();
+  });
+
+  // parley_connections_open{transport="sse"} from /metrics.
+  async function sseOpen() {
+    const res = await httpRequest(`${srv.url}/metrics`);
+    const line = res.text.split('\n').find((l) => l.startsWith('parley_connections_open{transport="sse"}'));
+    assert.ok(line, `/metrics has the SSE connections gauge: ${res.text.slice(0, 300)}`);
+    return Number(line.split(' ')[1]);
+  }
+
+  test('is closed k_close_timeout after it was kicked, its unsent tail dropped', async () => {
+    const ada = await c.guest('Stalled Ada');
+    const bob = await c.guest('Busy Bob');
+    const room = data(await c.api('POST', `/api/dm/${ada.user_id}`, undefined, bob.token));
+    await c.post(bob.token, room.id, 'first');
+    // Ada's stream on a raw socket, so that it can stop reading.
+    const raw = await RawHttp.open(srv);
+    raw.sock.write(`GET /api/events HTTP/1.1\r\nHost: ${raw.host}\r\nAccept: text/event-stream\r\n` +
+      `Authorization: Bearer ${ada.token}\r\n\r\n`);
+    const deadline = Date.now() + WAIT_MS;
+    while (!raw.buf.includes('event: unread')) await raw.waitData('the unread snapshot', deadline);
+    raw.sock.pause();
+    // ~12 MB of DMs: more than the kernel's socket buffers hold, so the server's
+    // writes to Ada's stream stay pending.
+    const bobWs = keep(await c.wsConnect(bob.token, { name: 'bob' }));
+    const body = 'y'.repeat(4000);
+    const pending = [];
+    for (let i = 0; i < 3000; i++) {
+      bobWs.send({ type: 'send', room: room.id, text: `${i} ${body}`, client_id: `fill-${i}` });
+      pending.push(bobWs.ack(`fill-${i}`, WAIT_MS * 2));
+      if (pending.length >= 16) await pending.shift();
+    }
+    await Promise.all(pending);
+    assert.equal(await sseOpen(), 1, "Ada's stalled stream is still open");
+    // A second stream of Ada's kicks the first, whose `kicked` is queued behind
+    // megabytes its client does not read.
+    const second = keep(await c.sseConnect('/api/events', { token: ada.token, name: 'ada-2' }));
+    await eventually(async () => (await sseOpen()) === 1 && second.all.length > 0,
+      'the stalled stream to be closed (only the new one open)', WAIT_MS * 2);
+    raw.sock.resume();
+    while (!raw.closed) await raw.waitData('the end of the stalled stream', Date.now() + WAIT_MS);
+    const text = raw.buf.toString('utf8');
+    assert.ok(!text.includes('event: kicked'), 'the kick was still queued when the stream was closed');
+    const ids = [...text.matchAll(/^id: (.+)$/gm)].map((m) => m[1]);
+    assert.ok(ids.length > 0 && ids.length < 3000, `the client got part of the DMs: ${ids.length}`);
+    assert.ok(!second.all.some((x) => x.event === 'kicked'), 'the new stream is not kicked');
   });
 });

@@ -9,6 +9,7 @@
 #include "http/metrics.hpp"
 #include "http/server.hpp"
 #include "hub/hub.hpp"
+#include "hub/post_batch.hpp"
 #include "store/store.hpp"
 #include "transport/chat_service.hpp"
 #include "transport/presence_announcer.hpp"
@@ -36,7 +37,11 @@ auth::OAuthProvider oauth_provider_of(std::string_view name, const OAuthClient& 
 int serve(const Config& config) {
   for (const auto& w : config.warnings) spdlog::warn("{}", w);
   auto limits = limits_of(config);
-  auto store = store::open_store(config.database_url, limits);
+  // A commit group's acks and publishes reach each shard as one post (post_batch.hpp).
+  auto store = store::open_store(config.database_url, limits, [](const std::function<void()>& run) {
+    hub::PostBatch batch;
+    run();
+  });
   hub::Hub hub(static_cast<std::size_t>(config.threads),
                std::chrono::milliseconds(config.flush_window_ms));
   auth::JwtSigner jwt(config.jwt_secret, config.jwt_expiration_seconds);

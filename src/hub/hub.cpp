@@ -1,6 +1,6 @@
 #include "hub/hub.hpp"
 
-#include <boost/asio/post.hpp>
+#include "hub/post_batch.hpp"
 
 namespace parley::hub {
 
@@ -14,7 +14,7 @@ Hub::Hub(std::size_t shards, std::chrono::microseconds flush_window) {
 void Hub::publish(FramesPtr frames) {
   for (auto& s : shards_) {
     Shard* shard = s.get();
-    boost::asio::post(shard->context(), [shard, frames] { shard->deliver(frames); });
+    PostBatch::post(shard->context().get_executor(), [shard, frames] { shard->deliver(frames); });
   }
 }
 

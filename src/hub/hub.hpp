@@ -2,7 +2,8 @@
 // The hub: the set of shards and the one way to publish an event to a room.
 // publish() may be called from any thread; events of one room published from one
 // thread reach each subscriber in the order they were published (each shard's
-// io_context runs posted handlers in order on one thread).
+// io_context runs posted handlers in order on one thread). Its posts join the
+// thread's open PostBatch, if any (post_batch.hpp).
 #include <memory>
 #include <vector>
 

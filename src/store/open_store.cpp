@@ -67,9 +67,11 @@ std::filesystem::path make_temp_dir() {
   return pattern;
 }
 
-std::unique_ptr<Store> open_sqlite(std::string_view rest, const chat::Limits& limits) {
+std::unique_ptr<Store> open_sqlite(std::string_view rest, const chat::Limits& limits,
+                                   CallbackScope callback_scope) {
   sqlite::Options options;
   options.limits = limits;
+  options.callback_scope = std::move(callback_scope);
   std::string_view path = rest;
   if (const auto q = rest.find('?'); q != std::string_view::npos) {
     path = rest.substr(0, q);
@@ -105,9 +107,12 @@ std::unique_ptr<Store> open_sqlite(std::string_view rest, const chat::Limits& li
 
 }  // namespace
 
-std::unique_ptr<Store> open_store(const std::string& database_url, const chat::Limits& limits) {
+std::unique_ptr<Store> open_store(const std::string& database_url, const chat::Limits& limits,
+                                  CallbackScope callback_scope) {
   const std::string_view url = database_url;
-  if (url.starts_with(k_sqlite)) return open_sqlite(url.substr(k_sqlite.size()), limits);
+  if (url.starts_with(k_sqlite)) {
+    return open_sqlite(url.substr(k_sqlite.size()), limits, std::move(callback_scope));
+  }
   unsupported(url);
 }
 

@@ -37,6 +37,11 @@ namespace parley::store {
 template <class T>
 using Callback = std::function<void(chat::Result<T>)>;
 
+// A store that calls back in bursts (the callbacks of one commit group) runs each
+// burst as scope(run), where run() calls them all; the caller can so batch what the
+// callbacks post (hub::PostBatch). Empty: run() is called directly.
+using CallbackScope = std::function<void(const std::function<void()>& run)>;
+
 struct NewUser {
   std::string name;           // unique (case-insensitive): conflict when taken
   std::string password_hash;  // empty for guests and OAuth users
@@ -225,6 +230,7 @@ class Store {
 
 // Opens the store named by a DATABASE_URL (sqlite://path). Throws std::runtime_error
 // with a clear message when the URL is unsupported or the database cannot be opened.
-std::unique_ptr<Store> open_store(const std::string& database_url, const chat::Limits& limits);
+std::unique_ptr<Store> open_store(const std::string& database_url, const chat::Limits& limits,
+                                  CallbackScope callback_scope = {});
 
 }  // namespace parley::store

@@ -1,7 +1,8 @@
 #pragma once
 // Awaiting a Store call from a coroutine. The store calls back on its own thread;
 // this posts the result to the awaiting coroutine's executor, so session code
-// resumes on its shard thread and stays lock-free.
+// resumes on its shard thread and stays lock-free. The post joins the thread's open
+// hub::PostBatch if there is one (the writer's commit groups, app/serve.cpp).
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "chat/error.hpp"
+#include "hub/post_batch.hpp"
 #include "store/store.hpp"
 
 namespace parley::transport {
@@ -21,7 +23,7 @@ store::Callback<T> resume_on_executor(Handler handler) {
   // handler is move-only, so it travels in a shared_ptr.
   auto h = std::make_shared<Handler>(std::move(handler));
   return [ex, h](chat::Result<T> r) {
-    boost::asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+    hub::PostBatch::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
   };
 }
 

@@ -55,11 +55,14 @@ Connection open_writer(const Options& options) {
   // temp_store = MEMORY: each write task runs in a savepoint, whose undo journal
   // would otherwise be a temporary file written page by page (a pwrite per page
   // per task, measured as the writer's main cost).
+  // cache_size 64 MiB: appends to many rooms touch a leaf of the log and of the
+  // client_id index per room; with 16 MiB, 1,000 busy rooms made the writer re-read
+  // evicted pages (pread: ~5% of its CPU, docs/PERFORMANCE.md "Ingest, this stop").
   db.exec_script(
       "PRAGMA foreign_keys = ON;"
       "PRAGMA busy_timeout = 5000;"
       "PRAGMA temp_store = MEMORY;"
-      "PRAGMA cache_size = -16000;");
+      "PRAGMA cache_size = -65536;");
   return db;
 }
 
@@ -87,7 +90,7 @@ SqliteStore::SqliteStore(Options options)
   try {
     checkpointer_ = std::make_unique<Checkpointer>(options.path, Checkpointer::Limits{});
     checkpointer_->attach(db);
-    writer_ = std::make_unique<Writer>(std::move(db));
+    writer_ = std::make_unique<Writer>(std::move(db), std::move(options.callback_scope));
     readers_ = std::make_unique<ReaderPool>(options.path, options.readers);
     if (limits_.retention_days > 0) {
       retention_ = std::make_unique<RetentionTimer>(options.retention_interval, [this] {

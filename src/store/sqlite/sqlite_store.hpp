@@ -37,6 +37,7 @@ struct Options {
   bool synchronous_full = false;  // fsync every commit: durable across power loss
   // When set, this directory is removed when the store is destroyed (sqlite://:memory:).
   std::filesystem::path remove_on_close;
+  CallbackScope callback_scope;  // wraps each commit group's callbacks (store.hpp)
 };
 
 class SqliteStore final : public Store {

@@ -16,7 +16,8 @@ constexpr std::size_t k_max_group = 4096;
 
 }  // namespace
 
-Writer::Writer(Connection db) : db_(std::move(db)) {
+Writer::Writer(Connection db, CallbackScope callback_scope)
+    : db_(std::move(db)), callback_scope_(std::move(callback_scope)) {
   db_.set_deferred(&deferred_);
   thread_ = std::thread([this] { loop(); });
 }
@@ -106,7 +107,14 @@ void Writer::run_group(std::deque<std::unique_ptr<Task>>& group) {
       }
     }
   }
-  for (auto& task : group) task->complete(failure ? &*failure : nullptr);
+  const auto complete_all = [&] {
+    for (auto& task : group) task->complete(failure ? &*failure : nullptr);
+  };
+  if (callback_scope_) {
+    callback_scope_(complete_all);
+  } else {
+    complete_all();
+  }
 }
 
 }  // namespace parley::store::sqlite

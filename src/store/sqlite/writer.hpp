@@ -7,7 +7,8 @@
 // - Group commit: the thread takes every queued task, runs them all in one
 //   transaction (each in its own savepoint, so a task that fails rolls back alone),
 //   commits once, and only then calls their callbacks, on the writer thread, in
-//   order. One fsync is shared by the whole group.
+//   order, all inside one call of the CallbackScope when one is given. One fsync is
+//   shared by the whole group.
 // - The rows every append repeats (a room's last_seq, its author's read marker) are
 //   written once per group, at its end (deferred_writes.hpp).
 // - If the commit itself fails, every task of the group gets that internal error.
@@ -28,7 +29,7 @@ namespace parley::store::sqlite {
 class Writer {
  public:
   // Takes the connection over; it must already be migrated and configured.
-  explicit Writer(Connection db);
+  explicit Writer(Connection db, CallbackScope callback_scope = {});
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
   ~Writer();
@@ -80,6 +81,7 @@ class Writer {
   void run_group(std::deque<std::unique_ptr<Task>>& group);
 
   Connection db_;
+  CallbackScope callback_scope_;
   DeferredWrites deferred_;  // attached to db_
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -2,6 +2,7 @@
 // rolling back alone, callbacks after the commit.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <future>
 #include <latch>
 #include <mutex>
@@ -121,6 +122,45 @@ TEST_F(WriterTest, a_failing_task_rolls_back_alone) {
   EXPECT_EQ(broken.error().kind, chat::ErrorKind::internal);
   EXPECT_TRUE(results[3].get());
   EXPECT_EQ(committed_rows(), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST_F(WriterTest, a_groups_callbacks_run_inside_one_call_of_the_scope) {
+  writer_.reset();
+  std::mutex mutex;
+  std::vector<std::string> trace;
+  auto note = [&](std::string s) {
+    std::lock_guard lock(mutex);
+    trace.push_back(std::move(s));
+  };
+  writer_ = std::make_unique<Writer>(Connection(path_, Connection::Mode::read_write),
+                                     [&](const std::function<void()>& run) {
+                                       note("enter");
+                                       run();
+                                       note("leave");
+                                     });
+  std::latch release(1);
+  std::promise<void> holding;
+  writer_->submit<int>(
+      [&](Connection&) -> chat::Result<int> {
+        holding.set_value();
+        release.wait();
+        return 0;
+      },
+      [&](chat::Result<int>) { note("held"); });
+  holding.get_future().wait();
+  std::latch done(3);
+  for (int i = 0; i < 3; ++i) {
+    writer_->submit<int>(insert("s" + std::to_string(i)), [&, i](chat::Result<int> r) {
+      note((r ? "done s" : "failed s") + std::to_string(i));
+      done.count_down();
+    });
+  }
+  release.count_down();
+  done.wait();
+  writer_.reset();  // joins the thread: the last "leave" is in
+  const std::vector<std::string> expected = {"enter",   "held",    "leave",   "enter",
+                                             "done s0", "done s1", "done s2", "leave"};
+  EXPECT_EQ(trace, expected);
 }
 
 TEST_F(WriterTest, destructor_commits_what_was_queued) {

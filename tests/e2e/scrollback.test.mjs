@@ -2,7 +2,7 @@
 // older ones until all 120 are shown, each once, in order.
 import assert from 'node:assert/strict';
 import {
-  api, apiFetch, apiGuest, assertExactly, createRoom, inViewport, messages, openRoom, suite, unique, until, WAIT_MS,
+  api, apiFetch, apiGuest, assertExactly, createRoom, inViewport, messages, openRoom, suite, texts, unique, until, WAIT_MS,
 } from './lib/browser.mjs';
 
 const s = suite();
@@ -59,4 +59,67 @@ s.test('scrollback_to_the_top_shows_all_120_messages_once', async (t) => {
   // And the top of the room is reached: the oldest message is in view.
   await page.mouse.wheel(0, -20_000);
   await until('the oldest message to be in view at the top', () => inViewport(page, page.locator(`#m-${ms[0].seq}`)));
+});
+
+// An older page rendered before an edit, a delete and a reaction to its messages
+// reaches the list after the stream told of them: they still show.
+s.test('changes_made_while_an_older_page_loads_are_shown_once_it_arrives', async (t) => {
+  const reader = await t.user('reader');
+  const roomId = await createRoom(reader.page, unique('late-page'));
+  const writer = await apiGuest(t.url, 'writer');
+  const M = 70;  // more than the first page holds
+  const seqs = [];
+  for (let i = 1; i <= M; i++) {
+    const res = await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text: label(i) } });
+    assert.equal(res.status, 201, `post ${label(i)}: ${res.text}`);
+    seqs.push(res.body.data.seq);
+  }
+  const read = await apiFetch(reader.page, 'POST', `/api/rooms/${roomId}/read`, { seq: seqs[M - 1] });
+  assert.equal(read.status, 204);
+
+  // The older page is fetched at once but handed to the page only when released.
+  const page = reader.page;
+  let fetched;
+  const pageFetched = new Promise((r) => { fetched = r; });
+  let release;
+  const released = new Promise((r) => { release = r; });
+  await page.route(`**/rooms/${roomId}/history?before=*`, async (route) => {
+    const response = await route.fetch();
+    fetched();
+    await released;
+    await route.fulfill({ response });
+  });
+  await openRoom(page, t.url, roomId);
+  const first = await messages(page);
+  assert.ok(!first.some((m) => m.text === label(1)), 'the first message is not on the first page');
+  const box = await page.locator('#messages').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+  await until('the older page to be requested', async () => {
+    await page.mouse.wheel(0, -20_000);
+    return Promise.race([pageFetched.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+  });
+
+  // Meanwhile, on messages of that page: an edit, a delete, a reaction.
+  const edit = await api(t.url, 'PATCH', `/api/rooms/${roomId}/messages/${seqs[0]}`,
+    { token: writer.token, body: { text: 'scroll 001, edited' } });
+  assert.equal(edit.status, 200, `edit: ${edit.text}`);
+  const del = await api(t.url, 'DELETE', `/api/rooms/${roomId}/messages/${seqs[1]}`, { token: writer.token });
+  assert.ok(del.status === 200 || del.status === 204, `delete: ${del.text}`);
+  const react = await api(t.url, 'POST', `/api/rooms/${roomId}/messages/${seqs[2]}/reactions`,
+    { token: writer.token, body: { emoji: '🎉' } });
+  assert.ok(react.status === 200 || react.status === 201, `react: ${react.text}`);
+  // The stream is in order: once this shows, the three came before it.
+  await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text: 'after the changes' } });
+  await until('the live message after the changes', () => texts(page), (ts) => ts.includes('after the changes'));
+
+  release();
+  await until('the older page to arrive', () => texts(page), (ts) => ts.includes(label(3)));
+  const shown = await messages(page);
+  const one = shown.find((m) => m.seq === seqs[0]);
+  assert.equal(one?.text, 'scroll 001, edited', `the edit shows: ${JSON.stringify(one)}`);
+  assert.ok(one.edited, 'marked (edited)');
+  assert.ok(!shown.some((m) => m.seq === seqs[1]), 'the deleted message is gone');
+  const pill = page.locator(`#m-${seqs[2]} button.reaction`);
+  assert.equal(await pill.count(), 1, 'the reaction shows');
+  assert.equal((await pill.locator('.count').innerText()).trim(), '1');
 });

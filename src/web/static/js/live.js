@@ -14,6 +14,23 @@
   var lastSeq = Number(room.dataset.lastSeq || 0);
   var typers = new Map();  // user id -> { name, timer }
   var stick = true;        // the list was at the bottom before the swap
+  // Edits, deletes and reactions to messages not on the page, oldest first: a page of
+  // older or newer messages (scrollback.js) may be on its way, rendered before they
+  // happened. Each is applied again once its message arrives ('parley:page'); they
+  // set a state (a body, gone, a user's reaction on or off), so applying again what a
+  // page already shows, then the rest in order, ends where the room is. Bounded: a
+  // room edited far above what is loaded does not grow it without end.
+  var unplaced = [];
+  var UNPLACED_MAX = 500;
+
+  function present(el) {
+    return document.getElementById('m-' + el.dataset.target) !== null;
+  }
+
+  function keepUnplaced(type, el) {
+    unplaced.push({ type: type, el: el });
+    if (unplaced.length > UNPLACED_MAX) unplaced.shift();
+  }
 
   function fragment(html) {
     var t = document.createElement('template');
@@ -23,7 +40,7 @@
 
   function applyEdit(el) {
     var msg = document.getElementById('m-' + el.dataset.target);
-    if (!msg) return;  // not loaded here; scrollback renders it as it is now
+    if (!msg) return;
     msg.querySelector('.body').innerHTML = el.innerHTML;  // cmark-gfm output, raw HTML off
     msg.dataset.text = el.dataset.text || '';
     if (!msg.querySelector('.edited')) {
@@ -79,6 +96,18 @@
     btn.dataset.users = ids.join(' ');
     P.paintReaction(btn);
   }
+
+  var ANNOTATIONS = { edit: applyEdit, delete: applyDelete, reaction: applyReaction };
+
+  // A page of messages came in: what happened to them while it was on its way.
+  document.addEventListener('parley:page', function () {
+    var still = [];
+    unplaced.forEach(function (u) {
+      if (present(u.el)) ANNOTATIONS[u.type](u.el);
+      else still.push(u);
+    });
+    unplaced = still;
+  });
 
   function renderTyping() {
     var box = document.getElementById('typing');
@@ -193,10 +222,11 @@
       return;  // htmx appends it
     }
     e.preventDefault();  // #stream-inbox: applied here, never swapped in
-    if (ev.type === 'edit') applyEdit(fragment(ev.data));
-    else if (ev.type === 'delete') applyDelete(fragment(ev.data));
-    else if (ev.type === 'reaction') applyReaction(fragment(ev.data));
-    else if (ev.type === 'typing') applyTyping(JSON.parse(ev.data));
+    if (ANNOTATIONS[ev.type]) {
+      var el = fragment(ev.data);
+      if (present(el)) ANNOTATIONS[ev.type](el);
+      else keepUnplaced(ev.type, el);
+    } else if (ev.type === 'typing') applyTyping(JSON.parse(ev.data));
     else if (ev.type === 'read') applyRead(JSON.parse(ev.data));
     else if (ev.type === 'presence') applyPresence(JSON.parse(ev.data));
     else if (ev.type === 'reset') location.reload();  // older than retention keeps

@@ -57,7 +57,7 @@ Connection open_writer(const Options& options) {
   // per task, measured as the writer's main cost).
   // cache_size 64 MiB: appends to many rooms touch a leaf of the log and of the
   // client_id index per room; with 16 MiB, 1,000 busy rooms made the writer re-read
-  // evicted pages (pread: ~5% of its CPU, docs/PERFORMANCE.md "Ingest, this stop").
+  // evicted pages (docs/PERFORMANCE.md, Findings 10).
   db.exec_script(
       "PRAGMA foreign_keys = ON;"
       "PRAGMA busy_timeout = 5000;"

@@ -34,6 +34,23 @@ class WriterTest : public ::testing::Test {
     return out;
   }
 
+  // Returns once the writer runs a task that waits for `release`: what is submitted
+  // meanwhile queues up behind it, to run as one group.
+  void hold_writer(
+      std::latch& release, Callback<int> done = [](chat::Result<int>) {}) {
+    // Shared with the task: it may still be inside set_value() when wait() returns.
+    auto holding = std::make_shared<std::promise<void>>();
+    auto started = holding->get_future();
+    writer_->submit<int>(
+        [holding, &release](Connection&) -> chat::Result<int> {
+          holding->set_value();
+          release.wait();
+          return 0;
+        },
+        std::move(done));
+    started.wait();
+  }
+
   static Work<int> insert(std::string value, bool fail_after = false) {
     return [value, fail_after](Connection& db) -> chat::Result<int> {
       db.exec("INSERT INTO t (v) VALUES (?1)", value);
@@ -50,15 +67,7 @@ class WriterTest : public ::testing::Test {
 TEST_F(WriterTest, queued_tasks_share_one_commit_and_are_called_back_after_it) {
   // Hold the writer in a first task so the next ones queue up behind it.
   std::latch release(1);
-  std::promise<void> holding;
-  writer_->submit<int>(
-      [&](Connection&) -> chat::Result<int> {
-        holding.set_value();
-        release.wait();
-        return 0;
-      },
-      [](chat::Result<int>) {});
-  holding.get_future().wait();
+  hold_writer(release);
 
   std::mutex mutex;
   std::vector<std::string> trace;
@@ -91,15 +100,7 @@ TEST_F(WriterTest, queued_tasks_share_one_commit_and_are_called_back_after_it) {
 
 TEST_F(WriterTest, a_failing_task_rolls_back_alone) {
   std::latch release(1);
-  std::promise<void> holding;
-  writer_->submit<int>(
-      [&](Connection&) -> chat::Result<int> {
-        holding.set_value();
-        release.wait();
-        return 0;
-      },
-      [](chat::Result<int>) {});
-  holding.get_future().wait();
+  hold_writer(release);
 
   std::vector<std::future<chat::Result<int>>> results;
   auto submit = [&](Work<int> work) {
@@ -139,15 +140,7 @@ TEST_F(WriterTest, a_groups_callbacks_run_inside_one_call_of_the_scope) {
                                        note("leave");
                                      });
   std::latch release(1);
-  std::promise<void> holding;
-  writer_->submit<int>(
-      [&](Connection&) -> chat::Result<int> {
-        holding.set_value();
-        release.wait();
-        return 0;
-      },
-      [&](chat::Result<int>) { note("held"); });
-  holding.get_future().wait();
+  hold_writer(release, [&](chat::Result<int>) { note("held"); });
   std::latch done(3);
   for (int i = 0; i < 3; ++i) {
     writer_->submit<int>(insert("s" + std::to_string(i)), [&, i](chat::Result<int> r) {

@@ -89,30 +89,32 @@ s.test('changes_made_while_an_older_page_loads_are_shown_once_it_arrives', async
     await released;
     await route.fulfill({ response });
   });
-  await openRoom(page, t.url, roomId);
-  const first = await messages(page);
-  assert.ok(!first.some((m) => m.text === label(1)), 'the first message is not on the first page');
-  const box = await page.locator('#messages').boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
-  await until('the older page to be requested', async () => {
-    await page.mouse.wheel(0, -20_000);
-    return Promise.race([pageFetched.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
-  });
+  try {
+    await openRoom(page, t.url, roomId);
+    const first = await messages(page);
+    assert.ok(!first.some((m) => m.text === label(1)), 'the first message is not on the first page');
+    const box = await page.locator('#messages').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+    await until('the older page to be requested', async () => {
+      await page.mouse.wheel(0, -20_000);
+      return Promise.race([pageFetched.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))]);
+    });
 
-  // Meanwhile, on messages of that page: an edit, a delete, a reaction.
-  const edit = await api(t.url, 'PATCH', `/api/rooms/${roomId}/messages/${seqs[0]}`,
-    { token: writer.token, body: { text: 'scroll 001, edited' } });
-  assert.equal(edit.status, 200, `edit: ${edit.text}`);
-  const del = await api(t.url, 'DELETE', `/api/rooms/${roomId}/messages/${seqs[1]}`, { token: writer.token });
-  assert.ok(del.status === 200 || del.status === 204, `delete: ${del.text}`);
-  const react = await api(t.url, 'POST', `/api/rooms/${roomId}/messages/${seqs[2]}/reactions`,
-    { token: writer.token, body: { emoji: '🎉' } });
-  assert.ok(react.status === 200 || react.status === 201, `react: ${react.text}`);
-  // The stream is in order: once this shows, the three came before it.
-  await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text: 'after the changes' } });
-  await until('the live message after the changes', () => texts(page), (ts) => ts.includes('after the changes'));
-
-  release();
+    // Meanwhile, on messages of that page: an edit, a delete, a reaction.
+    const edit = await api(t.url, 'PATCH', `/api/rooms/${roomId}/messages/${seqs[0]}`,
+      { token: writer.token, body: { text: 'scroll 001, edited' } });
+    assert.equal(edit.status, 200, `edit: ${edit.text}`);
+    const del = await api(t.url, 'DELETE', `/api/rooms/${roomId}/messages/${seqs[1]}`, { token: writer.token });
+    assert.ok(del.status === 200 || del.status === 204, `delete: ${del.text}`);
+    const react = await api(t.url, 'POST', `/api/rooms/${roomId}/messages/${seqs[2]}/reactions`,
+      { token: writer.token, body: { emoji: '🎉' } });
+    assert.ok(react.status === 200 || react.status === 201, `react: ${react.text}`);
+    // The stream is in order: once this shows, the three came before it.
+    await api(t.url, 'POST', `/api/rooms/${roomId}/messages`, { token: writer.token, body: { text: 'after the changes' } });
+    await until('the live message after the changes', () => texts(page), (ts) => ts.includes('after the changes'));
+  } finally {
+    release();  // a failure above must not leave the route waiting
+  }
   await until('the older page to arrive', () => texts(page), (ts) => ts.includes(label(3)));
   const shown = await messages(page);
   const one = shown.find((m) => m.seq === seqs[0]);

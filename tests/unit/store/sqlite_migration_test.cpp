@@ -109,6 +109,21 @@ TEST(SqliteMigration, version_2_database_keeps_its_messages_and_deletes_after_up
   sqlite::Query table = db.query("SELECT count(*) FROM sqlite_master WHERE name = 'messages'");
   ASSERT_TRUE(table.next());
   EXPECT_EQ(table.int64(0), 0);
+  // Version 5: the log is a rowid table in write order, (room_id, seq) a unique index.
+  sqlite::Query order = db.query("SELECT room_id, seq FROM events ORDER BY rowid");
+  chat::Seq previous = 0;
+  int rows = 0;
+  while (order.next()) {
+    ASSERT_EQ(order.text(0), "r1");
+    EXPECT_GT(order.int64(1), previous) << "rows copied in the order they were written";
+    previous = order.int64(1);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 8);
+  sqlite::Query index = db.query(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'events_by_seq'");
+  ASSERT_TRUE(index.next());
+  EXPECT_EQ(index.int64(0), 1);
 }
 
 }  // namespace

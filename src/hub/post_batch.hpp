@@ -3,7 +3,7 @@
 // per shard. The store's writer completes a commit group with an ack and a publish
 // per message; posted one by one, each costs the target io_context's lock, a queue
 // push and, when the shard sleeps, a wake-up system call (docs/PERFORMANCE.md,
-// "Cross-thread posts"). While a PostBatch is open on a thread, PostBatch::post
+// Findings 10). While a PostBatch is open on a thread, PostBatch::post
 // collects the handlers per execution context; the outermost batch's destructor
 // posts one handler per context that runs them in the order they were given.
 //

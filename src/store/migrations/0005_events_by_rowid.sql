@@ -6,6 +6,8 @@
 -- every append at its right edge (the cheap append split), and the index entries
 -- per room are ~40 bytes. Measured: docs/PERFORMANCE.md, Findings 11. Reads of a
 -- room's page pay an index lookup per row.
+-- The upgrade copies the whole log once, in one transaction at start-up: on a large
+-- database it takes a while and needs the log's size again in free disk space.
 CREATE TABLE events_v5 (
   id            INTEGER PRIMARY KEY,
   room_id       TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,

@@ -123,11 +123,15 @@ void SseStream::drain() {
   end_with(retry);
 }
 
-void SseStream::end_with(const hub::FramePtr& last) {
-  enqueue(last);
+void SseStream::end_after_queue() {
   stop_delivery();
   ending_since_ = std::chrono::steady_clock::now();
   close_after_write_ = true;  // continue_write() ends the stream once the queue is out
+}
+
+void SseStream::end_with(const hub::FramePtr& last) {
+  enqueue(last);
+  end_after_queue();
   flush();
   if (!writing()) finish();
 }
@@ -142,11 +146,8 @@ void SseStream::on_kicked(const hub::FramePtr& notice) {
   if (closed() || delivery_stopped()) return;
   enqueue(no_retry);
   enqueue(notice);
-  stop_delivery();
-  ending_since_ = std::chrono::steady_clock::now();
-  // Not end_with(): this runs inside the shard's delivery loop, which flushes later;
-  // continue_write() ends the stream once these are out.
-  close_after_write_ = true;
+  // Not end_with(): this runs inside the shard's delivery loop, which flushes later.
+  end_after_queue();
 }
 
 hub::FramePtr SseStream::encode_reset(const std::string&, chat::Seq earliest) {

@@ -44,6 +44,9 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
   void continue_write();
   void abort() override;
   void drain() override;
+  // Nothing more is delivered; the stream ends once what is queued has gone out, or
+  // k_close_timeout from now (tick()) if the client has stopped reading.
+  void end_after_queue();
   // Queues `last`, lets what is queued go out, then ends the stream (without
   // dropping events already queued, which the client would otherwise fetch again).
   void end_with(const hub::FramePtr& last);
@@ -52,7 +55,7 @@ class SseStream : public Streamer, public hub::Tickable, public PolledSocket {
   // buffer (the peer is watched through the shard's poller).
   SocketWriter writer_;
   std::chrono::steady_clock::time_point last_ping_{};
-  std::chrono::steady_clock::time_point ending_since_{};  // set with stop_delivery()
+  std::chrono::steady_clock::time_point ending_since_{};  // set by end_after_queue()
   bool close_after_write_ = false;
   bool finished_ = false;
 };

@@ -222,17 +222,21 @@ bool Streamer::enqueue(hub::FramePtr frame) {
   if (closed_ || delivery_stopped_) return false;
   pending_bytes_ += frame->size();
   pending_.push_back(std::move(frame));
-  if (queued_bytes() > s_.options.max_queue_bytes) {
-    // A slow subscriber never slows others (API.md 4): drop it; it resumes from
-    // its last seq when it reconnects.
-    s_.metrics.slow_subscriber_disconnected();
-    spdlog::debug("closing slow subscriber {} ({} bytes queued)", who_.user.id, queued_bytes());
-    mark_closed();
-    abort();
-    return false;
-  }
+  if (!within_bound()) return false;
   shard_.mark_dirty(this);
   return true;
+}
+
+bool Streamer::within_bound() {
+  if (closed_) return false;
+  if (queued_bytes() <= s_.options.max_queue_bytes) return true;
+  // A slow subscriber never slows others (API.md 4): drop it; it resumes from its
+  // last seq when it reconnects.
+  s_.metrics.slow_subscriber_disconnected();
+  spdlog::debug("closing slow subscriber {} ({} bytes queued)", who_.user.id, queued_bytes());
+  mark_closed();
+  abort();
+  return false;
 }
 
 void Streamer::flush() {

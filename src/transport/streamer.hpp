@@ -54,6 +54,9 @@ class Streamer : public hub::Subscriber,
   // Queues a frame for the next flush. Returns false if the queue passed its bound
   // and the session is being closed.
   bool enqueue(hub::FramePtr frame);
+  // After the session queued output of its own (own_output_bytes()): closes it as
+  // a slow subscriber if that passed the bound. Returns false if it did.
+  bool within_bound();
   // Session teardown: leaves the hub and presence; safe to call twice.
   void detach();
   // Gives back the queues' memory when nothing is queued or being written; the
@@ -67,6 +70,10 @@ class Streamer : public hub::Subscriber,
   // Output of the session's own outside the frame queue (WebSocket control
   // frames): makes flush() call write_batch() even with no frames queued.
   virtual bool wants_write() const { return false; }
+  // The bytes of that output queued or being written. They count against
+  // max_queue_bytes like frames do: a peer that makes the session answer (pings)
+  // while it reads nothing must meet the same bound as one that is sent events.
+  virtual std::size_t own_output_bytes() const { return 0; }
   // Closes the connection at once (slow subscriber or write error).
   virtual void abort() = 0;
   virtual hub::FramePtr encode_replayed(const chat::Event& e) = 0;
@@ -98,7 +105,9 @@ class Streamer : public hub::Subscriber,
     return listening_ && is_user_channel(frames->room, who_.user.id);
   }
   bool writing() const noexcept { return writing_; }
-  std::size_t queued_bytes() const noexcept { return pending_bytes_ + inflight_bytes_; }
+  std::size_t queued_bytes() const noexcept {
+    return pending_bytes_ + inflight_bytes_ + own_output_bytes();
+  }
 
   Services& s_;
   hub::Shard& shard_;

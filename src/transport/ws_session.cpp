@@ -94,8 +94,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       finish();
     } else if (silent >= s_.options.ws_ping && !ping_sent_) {
       ping_sent_ = true;
-      control().next += ws::control_frame(ws::Opcode::ping, "");
-      request_write();
+      queue_control(ws::control_frame(ws::Opcode::ping, ""));
     }
   }
 
@@ -131,7 +130,9 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     if (pumping_ || finished_) return;  // a frame handled inline re-enters: the loop goes on
     pumping_ = true;
     std::size_t pos = 0;
-    while (!finished_) {
+    // closed() without our close frame: the queue passed its bound or a write
+    // failed. Nothing that is left can be answered, so nothing more is parsed.
+    while (!finished_ && (close_sent_ || !closed())) {
       if (!held_) {
         if (close_sent_ && closing_input_done_) break;
         ws::Frame frame;
@@ -172,10 +173,10 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   void on_frame(const ws::Frame& frame) {
     switch (frame.opcode) {
       case ws::Opcode::ping:
-        if (!close_sent_) {
-          control().next += ws::control_frame(ws::Opcode::pong, frame.payload);
-          request_write();
-        }
+        // Every ping is answered (RFC 6455 5.5.2), and every pong counts against
+        // the outgoing bound: a peer that pings without reading is closed there
+        // instead of growing this queue without end.
+        if (!close_sent_) queue_control(ws::control_frame(ws::Opcode::pong, frame.payload));
         return;
       case ws::Opcode::pong:
         return;
@@ -237,7 +238,15 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   void request_write() {
     if (!closed() && !writing()) shard_.mark_dirty(this);
   }
+  void queue_control(std::string_view frame) {
+    if (closed()) return;
+    control().next += frame;
+    if (within_bound()) request_write();
+  }
   bool wants_write() const override { return control_ && !control_->next.empty(); }
+  std::size_t own_output_bytes() const override {
+    return control_ ? control_->next.size() + control_->out.size() : 0;
+  }
   Control& control() {
     if (!control_) control_ = std::make_unique<Control>();
     return *control_;

@@ -8,4 +8,4 @@ add_library(parley_config
 target_include_directories(parley_config PUBLIC ${CMAKE_CURRENT_LIST_DIR}/..)
 # Public: callers log through spdlog after init_logging, and may pass their own
 # CLI::App to add_config_options.
-target_link_libraries(parley_config PUBLIC parley_chat spdlog::spdlog CLI11::CLI11)
+target_link_libraries(parley_config PUBLIC parley_chat spdlog::spdlog CLI11::CLI11 PRIVATE parley_auth)

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "app/logging.hpp"
+#include "auth/origin.hpp"
 
 extern char** environ;
 
@@ -254,6 +255,23 @@ const std::vector<Setting>& settings() {
          }
        },
        PARLEY_SHOW(c.base_url)},
+      {"ALLOWED_ORIGINS", "LIST",
+       "Comma-separated origins (scheme://host[:port]) whose pages may use the session, "
+       "besides BASE_URL's",
+       false, "",
+       [](Config& c, std::string_view n, const std::string& v, Problems& p) {
+         auto list = auth::parse_origin_list(v);
+         if (!list.bad.empty()) {
+           p.add(n, in_quotes(list.bad) + " is not an origin (scheme://host[:port], no path)");
+         } else {
+           c.allowed_origins = std::move(list.origins);
+         }
+       },
+       [](const Config& c) {
+         std::string s;
+         for (const auto& item : c.allowed_origins) s += (s.empty() ? "" : ",") + item;
+         return s;
+       }},
 
       // --- storage ---
       {"DATABASE_URL", "URL", "sqlite://PATH (postgres://, redis://: not supported yet)", false, "",

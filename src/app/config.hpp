@@ -85,6 +85,9 @@ struct Config {
   // base_url_defaulted tells a server bound to port 0 it may rewrite it.
   std::string base_url = "http://localhost:8080";
   bool base_url_defaulted = true;
+  // ALLOWED_ORIGINS: other origins whose pages may use the session cookie (a web
+  // app served elsewhere), serialised "scheme://host[:port]".
+  std::vector<std::string> allowed_origins;
 
   // --- storage ---
   std::string database_url =

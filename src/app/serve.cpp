@@ -56,6 +56,7 @@ int serve(const Config& config) {
   transport::Options options;
   options.limits = limits;
   options.base_url = config.base_url;
+  options.allowed_origins = config.allowed_origins;
   options.guest_login = config.guest_login;
   options.password_login = config.enable_password_login;
   options.open_registration = config.open_registration;
@@ -95,7 +96,14 @@ int serve(const Config& config) {
   auto port = server.listen();
   if (config.base_url_defaulted) {
     // With PORT=0 the real port is known only now; the Origin checks need it.
-    services.options.base_url = "http://localhost:" + std::to_string(port);
+    const std::string suffix = ":" + std::to_string(port);
+    services.options.base_url = "http://localhost" + suffix;
+    // No BASE_URL set: a page of this server reached by a loopback address is this
+    // server's too. No other site can serve a page from those origins, so unlike the
+    // request's Host header (a DNS-rebinding page chooses it) they admit no one else.
+    for (const char* loopback : {"http://127.0.0.1", "http://[::1]"}) {
+      services.options.allowed_origins.push_back(loopback + suffix);
+    }
   }
   std::string shown_host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
   spdlog::info("parley {} (instance {}) listening on http://{}:{} ({} threads, {}); open {}",

@@ -64,7 +64,8 @@ std::string origin_of(std::string_view url) {
     // Parsed here: Boost.URL 1.81's port_number() wraps values above 65535.
     unsigned long value = 0;
     for (char c : u.port()) {
-      value = value * 10 + static_cast<unsigned long>(c - '0');  // the grammar allows digits only
+      if (c < '0' || c > '9') return {};
+      value = value * 10 + static_cast<unsigned long>(c - '0');
       if (value > 65535) return {};
     }
     if (value == 0) return {};
@@ -77,6 +78,45 @@ std::string origin_of(std::string_view url) {
   if (port != default_port) {
     out += ':';
     out += std::to_string(port);
+  }
+  return out;
+}
+
+std::string origin_of_header(std::string_view value) {
+  auto parsed = urls::parse_uri(value);
+  if (!parsed) return {};
+  const urls::url_view& u = *parsed;
+  if (u.has_userinfo() || !u.encoded_path().empty() || u.has_query() || u.has_fragment()) {
+    return {};
+  }
+  return origin_of(value);
+}
+
+bool origin_allowed(std::string_view origin, std::string_view base_url,
+                    const std::vector<std::string>& allowed) {
+  if (origin.empty()) return false;
+  for (const auto& o : allowed) {
+    if (o == origin) return true;
+  }
+  return origin == origin_of(base_url);
+}
+
+OriginList parse_origin_list(std::string_view value) {
+  OriginList out;
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    std::string_view entry = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t'))
+      entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    if (entry.empty()) continue;
+    auto origin = origin_of_header(entry);
+    if (origin.empty()) {
+      out.bad = std::string(entry);
+      return out;
+    }
+    out.origins.push_back(std::move(origin));
   }
   return out;
 }

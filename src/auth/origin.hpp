@@ -6,6 +6,7 @@
 // Pure functions, any thread.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace parley::auth {
 
@@ -16,8 +17,29 @@ namespace parley::auth {
 // host (this includes the "null" origin browsers send from sandboxed or file pages).
 std::string origin_of(std::string_view url);
 
+// The origin an Origin header names, serialised as origin_of() does; "" unless the
+// value is exactly "scheme://host[:port]" (RFC 6454 7: an Origin carries no user
+// info, path, query or fragment), so "http://host:8080/x" is no origin at all.
+std::string origin_of_header(std::string_view value);
+
 // True iff both are http(s) URLs of the same origin. An empty or unparsable value on
 // either side is never the same origin, so a missing header fails closed.
 bool same_origin(std::string_view origin_header, std::string_view base_url);
+
+// Whether a page of `origin` (serialised: origin_of_header(), or origin_of() of a
+// Referer) may act on the session cookie (API.md, Authentication): it must equal
+// BASE_URL's origin or one entry of `allowed` (ALLOWED_ORIGINS, serialised) in
+// scheme, host and port. Nothing else passes; in particular not the request's own
+// Host header, which a DNS-rebinding page controls.
+bool origin_allowed(std::string_view origin, std::string_view base_url,
+                    const std::vector<std::string>& allowed);
+
+// ALLOWED_ORIGINS: comma-separated origins, blanks around entries ignored. The
+// serialised origins, or the first entry that is not one (as `bad`).
+struct OriginList {
+  std::vector<std::string> origins;
+  std::string bad;
+};
+OriginList parse_origin_list(std::string_view value);
 
 }  // namespace parley::auth

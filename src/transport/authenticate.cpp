@@ -105,17 +105,11 @@ std::string clear_session_cookie(const Services& s) {
 bool same_site_request(const Services& s, const rest::Request& req) {
   std::string origin;
   if (auto it = req.find(http::field::origin); it != req.end()) {
-    origin = std::string(it->value());
+    origin = auth::origin_of_header(it->value());  // "null" and anything not an origin: ""
   } else if (auto ref = req.find(http::field::referer); ref != req.end()) {
     origin = auth::origin_of(ref->value());
   }
-  if (origin.empty() || origin == "null") return false;
-  if (auth::same_origin(origin, s.options.base_url)) return true;
-  if (auto host = req.find(http::field::host); host != req.end()) {
-    std::string scheme = s.options.secure_cookies ? "https://" : "http://";
-    return auth::same_origin(origin, scheme + std::string(host->value()));
-  }
-  return false;
+  return auth::origin_allowed(origin, s.options.base_url, s.options.allowed_origins);
 }
 
 }  // namespace parley::transport

@@ -27,6 +27,7 @@ namespace parley::transport {
 struct Options {
   chat::Limits limits;
   std::string base_url;
+  std::vector<std::string> allowed_origins;  // ALLOWED_ORIGINS, serialised (auth/origin.hpp)
   bool guest_login = true;
   bool password_login = true;
   bool open_registration = true;

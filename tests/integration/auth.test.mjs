@@ -232,6 +232,61 @@ test('a cookie-authenticated WebSocket upgrade from a foreign Origin is refused'
   assert.equal(okStatus, 101, 'cookie upgrade from the same origin');
 });
 
+test('an Origin passes only as exactly BASE_URL\'s scheme, host and port', async () => {
+  const gRes = await c.api('POST', '/api/guest', { name: 'Origin Olga' });
+  const cookie = sessionCookie(gRes, 'POST /api/guest');
+  const port = new URL(srv.url).port;
+  const near = [
+    `http://127.0.0.1:${port}.evil.example`,
+    `http://127.0.0.1:${port}x`,
+    `http://127.0.0.1:${port}/x`,
+    `http://127.0.0.1:${port}/`,
+    `http://user@127.0.0.1:${port}`,
+    `https://127.0.0.1:${port}`,
+    `http://127.0.0.1:${Number(port) + 1}`,
+    'null',
+  ];
+  for (const origin of near) {
+    failed(await c.api('POST', '/api/rooms', { name: unique('near'), visibility: 'public' }, undefined,
+      { headers: { cookie, origin } }), 403, `create room by cookie with Origin ${origin}`);
+    assert.equal(await wsUpgradeStatus(srv.wsUrl, undefined, { headers: { cookie, origin } }), 403,
+      `cookie upgrade with Origin ${origin}`);
+  }
+  // A DNS-rebinding page: its Origin and the Host its browser sends name the same
+  // foreign site. The request's own Host makes no Origin acceptable.
+  const rebound = { cookie, origin: 'http://rebind.example', host: 'rebind.example' };
+  failed(await c.api('POST', '/api/rooms', { name: unique('rebind'), visibility: 'public' }, undefined,
+    { headers: rebound }), 403, 'create room by cookie with Origin equal to Host');
+  assert.equal(await wsUpgradeStatus(srv.wsUrl, undefined, { headers: rebound }), 403,
+    'cookie upgrade with Origin equal to Host');
+  // No Origin: a Referer of this server's page stands in for it; a foreign one does not.
+  data(await c.api('POST', '/api/rooms', { name: unique('referer'), visibility: 'public' }, undefined,
+    { headers: { cookie, referer: `${srv.url}/rooms/x` } }), 201, 'create room by cookie with own Referer');
+  failed(await c.api('POST', '/api/rooms', { name: unique('referer'), visibility: 'public' }, undefined,
+    { headers: { cookie, referer: 'http://evil.example/rooms/x' } }), 403, 'create room with a foreign Referer');
+});
+
+test('ALLOWED_ORIGINS admits exactly the origins it lists', async () => {
+  const other = await startServer({ env: { ...ENV, ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000' } });
+  try {
+    const oc = clientFor(other);
+    const gRes = await oc.api('POST', '/api/guest', { name: 'Allowed Al' });
+    const cookie = sessionCookie(gRes, 'POST /api/guest');
+    for (const origin of ['https://app.example.com', 'http://localhost:3000', other.url]) {
+      data(await oc.api('POST', '/api/rooms', { name: unique('allowed'), visibility: 'public' }, undefined,
+        { headers: { cookie, origin } }), 201, `create room by cookie from ${origin}`);
+      assert.equal(await wsUpgradeStatus(other.wsUrl, undefined, { headers: { cookie, origin } }), 101,
+        `cookie upgrade from ${origin}`);
+    }
+    for (const origin of ['https://app.example.com:8443', 'http://app.example.com', 'http://localhost:3001']) {
+      failed(await oc.api('POST', '/api/rooms', { name: unique('refused'), visibility: 'public' }, undefined,
+        { headers: { cookie, origin } }), 403, `create room by cookie from ${origin}`);
+    }
+  } finally {
+    await other.close();
+  }
+});
+
 test('a page without credentials redirects to /login', async () => {
   const res = await httpRequest(`${srv.url}/rooms/some-room`);
   assert.equal(res.status, 302, `GET /rooms/some-room without credentials: HTTP ${res.status}`);

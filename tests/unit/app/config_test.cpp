@@ -294,6 +294,17 @@ TEST(Config, allow_list_is_split_on_commas_and_trimmed) {
   EXPECT_EQ(c.allow_list, (std::vector<std::string>{"alice", "bob", "carol@example.com"}));
 }
 
+TEST(Config, allowed_origins_are_serialised_and_a_bad_entry_is_named) {
+  const auto c =
+      load({}, {{"ALLOWED_ORIGINS", "https://App.example.com:443, http://localhost:3000"}});
+  EXPECT_EQ(c.allowed_origins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost:3000"}));
+  EXPECT_TRUE(load({}, {}).allowed_origins.empty());
+  EXPECT_EQ(only_problem({{"ALLOWED_ORIGINS", "https://app.example.com/chat"}}),
+            "ALLOWED_ORIGINS: 'https://app.example.com/chat' is not an origin "
+            "(scheme://host[:port], no path)");
+}
+
 TEST(Config, oauth_and_s3_are_enabled_when_complete) {
   const auto c = load({}, {{"GOOGLE_CLIENT_ID", "gid"},
                            {"GOOGLE_CLIENT_SECRET", "gsecret"},

@@ -67,5 +67,52 @@ TEST(Origin, same_origin_fails_closed_on_empty_or_garbage) {
   EXPECT_FALSE(same_origin("garbage", "garbage"));
 }
 
+TEST(Origin, origin_of_header_takes_only_a_bare_origin) {
+  EXPECT_EQ(origin_of_header("http://localhost:8080"), "http://localhost:8080");
+  EXPECT_EQ(origin_of_header("HTTPS://Chat.Example.com:443"), "https://chat.example.com");
+  EXPECT_EQ(origin_of_header("http://[::1]:8080"), "http://[::1]:8080");
+  // What a browser never sends as an Origin, which a lax parser would reduce to one.
+  EXPECT_EQ(origin_of_header("http://localhost:8080/"), "");
+  EXPECT_EQ(origin_of_header("http://localhost:8080/x"), "");
+  EXPECT_EQ(origin_of_header("http://localhost:8080?x"), "");
+  EXPECT_EQ(origin_of_header("http://localhost:8080#x"), "");
+  EXPECT_EQ(origin_of_header("http://user@localhost:8080"), "");
+  EXPECT_EQ(origin_of_header("http://localhost:8080x"), "");
+  EXPECT_EQ(origin_of_header("http://localhost:8080.evil.example"), "");
+  EXPECT_EQ(origin_of_header("null"), "");
+  EXPECT_EQ(origin_of_header(""), "");
+}
+
+TEST(Origin, origin_allowed_compares_scheme_host_and_port_exactly) {
+  const std::string base = "http://localhost:8080";
+  const std::vector<std::string> none;
+  EXPECT_TRUE(origin_allowed("http://localhost:8080", base, none));
+  EXPECT_FALSE(origin_allowed("http://localhost:8081", base, none));
+  EXPECT_FALSE(origin_allowed("https://localhost:8080", base, none));
+  EXPECT_FALSE(origin_allowed("http://127.0.0.1:8080", base, none));
+  EXPECT_FALSE(origin_allowed(origin_of_header("http://localhost:8080.evil.example"), base, none));
+  EXPECT_FALSE(origin_allowed(origin_of_header("http://localhost:8080x"), base, none));
+  EXPECT_FALSE(origin_allowed(origin_of_header("http://localhost:8080/x"), base, none));
+  EXPECT_FALSE(origin_allowed("", base, none));
+  EXPECT_FALSE(origin_allowed("", "", none));
+  const std::vector<std::string> allowed = {"https://app.example.com", "http://127.0.0.1:8080"};
+  EXPECT_TRUE(origin_allowed("https://app.example.com", base, allowed));
+  EXPECT_TRUE(origin_allowed("http://127.0.0.1:8080", base, allowed));
+  EXPECT_TRUE(origin_allowed("http://localhost:8080", base, allowed));
+  EXPECT_FALSE(origin_allowed("https://app.example.com:8443", base, allowed));
+  EXPECT_FALSE(origin_allowed("https://evil.app.example.com", base, allowed));
+}
+
+TEST(Origin, parse_origin_list_serialises_entries_and_names_a_bad_one) {
+  auto ok = parse_origin_list(" https://App.example.com , http://localhost:3000,, ");
+  EXPECT_EQ(ok.bad, "");
+  EXPECT_EQ(ok.origins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost:3000"}));
+  EXPECT_TRUE(parse_origin_list("").origins.empty());
+  auto bad = parse_origin_list("https://app.example.com,https://other.example.com/path");
+  EXPECT_EQ(bad.bad, "https://other.example.com/path");
+  EXPECT_EQ(parse_origin_list("app.example.com").bad, "app.example.com");
+}
+
 }  // namespace
 }  // namespace parley::auth

@@ -14,7 +14,7 @@ need=(g++ cmake ninja-build ccache pkg-config git
 # A machine may carry its own Node.js (not Debian's); use it if it is there.
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ "${1:-build}" = test ]; then
-  need+=(sqlite3 curl clang-format chromium fonts-dejavu-core fonts-noto-color-emoji)
+  need+=(sqlite3 curl clang-format python3 chromium fonts-dejavu-core fonts-noto-color-emoji)
 fi
 missing=()
 for p in "${need[@]}"; do

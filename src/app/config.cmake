@@ -5,7 +5,7 @@ add_library(parley_config
   ${CMAKE_CURRENT_LIST_DIR}/config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dotenv.cpp
   ${CMAKE_CURRENT_LIST_DIR}/logging.cpp)
-target_include_directories(parley_config PUBLIC ${CMAKE_CURRENT_LIST_DIR}/..)
+parley_include_root(parley_config app)
 # Public: callers log through spdlog after init_logging, and may pass their own
 # CLI::App to add_config_options.
 target_link_libraries(parley_config PUBLIC parley_chat spdlog::spdlog CLI11::CLI11 PRIVATE parley_auth)

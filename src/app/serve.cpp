@@ -6,7 +6,7 @@
 
 #include "auth/jwt.hpp"
 #include "auth/oauth_provider.hpp"
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "http/server.hpp"
 #include "hub/hub.hpp"
 #include "hub/post_batch.hpp"
@@ -45,7 +45,7 @@ int serve(const Config& config) {
   hub::Hub hub(static_cast<std::size_t>(config.threads),
                std::chrono::milliseconds(config.flush_window_ms));
   auth::JwtSigner jwt(config.jwt_secret, config.jwt_expiration_seconds);
-  http::Metrics metrics;
+  metrics::Metrics metrics;
   transport::SendRate send_rate(config.send_rate_per_sec, config.send_burst);
   // Password hashing costs ~64 MiB and tens of ms each; two workers bound both.
   // OAuth's provider requests also wait here (each bounded by its timeout).

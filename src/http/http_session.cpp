@@ -7,7 +7,7 @@
 #include <charconv>
 
 #include "chat/validate.hpp"
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "http/server_impl.hpp"
 #include "http/wire.hpp"
 #include "transport/authenticate.hpp"
@@ -148,7 +148,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
               res = std::move(*upgrade.refusal);
               break;
             }
-            server.metrics.connection_upgraded(Transport::ws);
+            server.metrics.connection_upgraded(metrics::Transport::ws);
             std::string early = beast::buffers_to_string(buffer.data());
             stream.expires_never();
             transport::start_ws_session(server.chat, shard, stream.release_socket(),
@@ -164,7 +164,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
               break;
             }
             auto after = resume_point(ctx).value_or(room->last_seq);
-            server.metrics.connection_upgraded(Transport::sse);
+            server.metrics.connection_upgraded(metrics::Transport::sse);
             transport::start_sse_session(
                 server.chat, shard, std::move(stream), room->id, after,
                 target.kind == RouteKind::sse_json ? hub::Format::sse_json : hub::Format::sse_html,
@@ -175,13 +175,13 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
             // Its resume point is a DM cursor (transport/dm_cursor.hpp), not a seq.
             std::string resume = ctx.query("since");
             if (auto it = req.find("Last-Event-ID"); it != req.end()) resume = it->value();
-            server.metrics.connection_upgraded(Transport::sse);
+            server.metrics.connection_upgraded(metrics::Transport::sse);
             transport::start_user_stream(server.chat, shard, std::move(stream), std::move(*ctx.who),
                                          resume);
             co_return;
           }
           case RouteKind::sse_user:
-            server.metrics.connection_upgraded(Transport::sse);
+            server.metrics.connection_upgraded(metrics::Transport::sse);
             // ?random=1: the /random page's stream, which holds its queue place.
             transport::start_user_feed_session(server.chat, shard, std::move(stream),
                                                std::move(*ctx.who), ctx.query("random") == "1");
@@ -210,7 +210,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
     if (ec || !keep_alive) break;
   }
   // (A connection handed to a WebSocket or SSE session returned above.)
-  server.metrics.connection_closed(Transport::http);
+  server.metrics.connection_closed(metrics::Transport::http);
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   stream.close();
 }

@@ -8,7 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "http/server_impl.hpp"
 
 namespace parley::http {
@@ -25,8 +25,8 @@ Server::Impl::Impl(ServerOptions o, transport::ChatService& c)
       metrics(c.services().metrics) {}
 
 std::int64_t Server::Impl::open_connections() const {
-  return metrics.connections_open(Transport::http) + metrics.connections_open(Transport::sse) +
-         metrics.connections_open(Transport::ws);
+  return metrics.connections_open(metrics::Transport::http) + metrics.connections_open(metrics::Transport::sse) +
+         metrics.connections_open(metrics::Transport::ws);
 }
 
 Server::Server(ServerOptions options, transport::ChatService& chat,
@@ -96,7 +96,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       socket.close(ec);
       continue;
     }
-    metrics.connection_opened(Transport::http);
+    metrics.connection_opened(metrics::Transport::http);
     asio::co_spawn(shard.context(), serve_http(*this, shard, beast::tcp_stream(std::move(socket))),
                    asio::detached);
   }
@@ -122,8 +122,8 @@ void Server::Impl::finish_drain(std::chrono::steady_clock::time_point deadline) 
   // Wait for streams to say goodbye (close frames, last `retry:`) and for requests
   // already read to be answered (one may be waiting on the store), up to the grace
   // period; then stop. Polling every 20 ms costs nothing at shutdown.
-  const auto busy = metrics.connections_open(Transport::sse) +
-                    metrics.connections_open(Transport::ws) + requests_in_flight.load();
+  const auto busy = metrics.connections_open(metrics::Transport::sse) +
+                    metrics.connections_open(metrics::Transport::ws) + requests_in_flight.load();
   if (busy > 0 && std::chrono::steady_clock::now() < deadline) {
     drain_timer.emplace(hub.shard(0).context(), std::chrono::milliseconds(20));
     drain_timer->async_wait(

@@ -19,9 +19,11 @@ namespace parley::transport {
 class ChatService;
 }
 
-namespace parley::http {
-
+namespace parley::metrics {
 class Metrics;
+}
+
+namespace parley::http {
 
 struct ServerOptions {
   std::string host = "0.0.0.0";

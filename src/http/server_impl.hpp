@@ -29,7 +29,7 @@ struct Server::Impl {
   transport::ChatService& chat;
   transport::Services& services;
   hub::Hub& hub;
-  Metrics& metrics;
+  metrics::Metrics& metrics;
   Router<RouteTarget> router;
   std::optional<boost::asio::ip::tcp::acceptor> acceptor;
   std::optional<boost::asio::signal_set> signals;

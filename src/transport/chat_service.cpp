@@ -7,7 +7,7 @@
 #include "auth/tokens.hpp"
 #include "chat/permissions.hpp"
 #include "chat/validate.hpp"
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "text/markdown.hpp"
 #include "transport/encode.hpp"
 #include "transport/event_json.hpp"

@@ -18,7 +18,7 @@
 namespace parley::auth {
 class JwtSigner;
 }
-namespace parley::http {
+namespace parley::metrics {
 class Metrics;
 }
 
@@ -60,7 +60,7 @@ struct Services {
   store::Store& store;
   hub::Hub& hub;
   auth::JwtSigner& jwt;
-  http::Metrics& metrics;
+  metrics::Metrics& metrics;
   SendRate& send_rate;
   boost::asio::thread_pool& workers;  // blocking work: password hashing, OAuth requests
   Presence& presence;

@@ -4,7 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "transport/encode.hpp"
 
 namespace parley::transport {
@@ -31,7 +31,7 @@ constexpr std::string_view k_head =
 
 SseStream::SseStream(Services& s, hub::Shard& shard, hub::Format format, Identity who,
                      beast::tcp_stream stream)
-    : Streamer(s, shard, format, http::Transport::sse, std::move(who)),
+    : Streamer(s, shard, format, metrics::Transport::sse, std::move(who)),
       PolledSocket(stream.release_socket()) {}
 
 void SseStream::open() {
@@ -85,7 +85,7 @@ void SseStream::finish() {
   mark_closed();
   detach();
   shard_.remove_tickable(this);
-  s_.metrics.connection_closed(http::Transport::sse);
+  s_.metrics.connection_closed(metrics::Transport::sse);
   shutdown(SHUT_RDWR);
   close();
 }

@@ -21,7 +21,7 @@ constexpr int k_catch_up_page = 200;
 constexpr std::size_t k_max_held = 1024;
 }  // namespace
 
-Streamer::Streamer(Services& s, hub::Shard& shard, hub::Format format, http::Transport transport,
+Streamer::Streamer(Services& s, hub::Shard& shard, hub::Format format, metrics::Transport transport,
                    Identity who)
     : s_(s), shard_(shard), who_(std::move(who)), format_(format), transport_(transport) {
   shard_.add_drainable(this);

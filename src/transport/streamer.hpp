@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "hub/frames.hpp"
 #include "hub/shard.hpp"
 #include "transport/identity.hpp"
@@ -39,7 +39,7 @@ class Streamer : public hub::Subscriber,
   void flush() override;
 
  protected:
-  Streamer(Services& s, hub::Shard& shard, hub::Format format, http::Transport transport,
+  Streamer(Services& s, hub::Shard& shard, hub::Format format, metrics::Transport transport,
            Identity who);
 
   // Starts following `room` from `after` (frames with seq > after follow), reading
@@ -131,7 +131,7 @@ class Streamer : public hub::Subscriber,
   void wake_catch_up();
 
   hub::Format format_;
-  http::Transport transport_;
+  metrics::Transport transport_;
   // A plain vector: a session follows one room or a few, and an unordered_map with
   // its buckets and nodes cost ~350 bytes a connection (heaptrack, idle WebSockets).
   std::vector<Feed> feeds_;

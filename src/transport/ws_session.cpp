@@ -49,7 +49,7 @@ std::span<char> read_scratch() {
 class WsSession final : public Streamer, public hub::Tickable, public PolledSocket {
  public:
   WsSession(ChatService& chat, hub::Shard& shard, tcp::socket socket, Identity who)
-      : Streamer(chat.services(), shard, hub::Format::ws, http::Transport::ws, std::move(who)),
+      : Streamer(chat.services(), shard, hub::Format::ws, metrics::Transport::ws, std::move(who)),
         PolledSocket(std::move(socket)),
         chat_(chat),
         // Big enough for any message within the limit, with JSON escaping; a frame
@@ -383,7 +383,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     held_.reset();
     // Closing the connection that asked for a match takes the user out of the queue.
     if (match_ticket_ != 0) chat_.drop_match(who_.user.id, match_ticket_);
-    s_.metrics.connection_closed(http::Transport::ws);
+    s_.metrics.connection_closed(metrics::Transport::ws);
     close();  // pending waits are dropped; the poller lets this session go
     parser_.release();
     std::string().swap(rbuf_);

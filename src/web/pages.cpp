@@ -4,7 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "transport/chat_service.hpp"
 #include "web/web.hpp"
 
@@ -34,7 +34,7 @@ std::vector<rest::Route> page_routes(transport::ChatService& chat, const WebOpti
   out.push_back({bh::verb::get, "/metrics", rest::Access::public_route,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    rest::Response res{bh::status::ok, c.req.version()};
-                   res.set(bh::field::content_type, http::Metrics::k_content_type);
+                   res.set(bh::field::content_type, metrics::Metrics::k_content_type);
                    res.keep_alive(c.req.keep_alive());
                    res.body() = web->s.metrics.render();
                    res.prepare_payload();

@@ -10,7 +10,7 @@
 #include <optional>
 
 #include "auth/jwt.hpp"
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 #include "hub/hub.hpp"
 #include "transport/chat_service.hpp"
 
@@ -92,7 +92,7 @@ TEST(ChatServiceMatch, a_room_that_cannot_be_made_puts_the_waiting_user_back_and
   FailingStore store;
   hub::Hub hub(1, std::chrono::microseconds(1000));
   auth::JwtSigner jwt("test-secret", 60);
-  http::Metrics metrics;
+  metrics::Metrics metrics;
   SendRate send_rate(10, 20);
   boost::asio::thread_pool workers(1);
   Presence presence;

@@ -1,8 +1,8 @@
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 #include <charconv>
 
-namespace parley::http {
+namespace parley::metrics {
 namespace {
 
 // k_latency_buckets in nanoseconds, so observing compares integers.
@@ -140,4 +140,4 @@ std::string Metrics::render() const {
   return out;
 }
 
-}  // namespace parley::http
+}  // namespace parley::metrics

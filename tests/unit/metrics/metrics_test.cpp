@@ -1,4 +1,4 @@
-#include "http/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace parley::http {
+namespace parley::metrics {
 namespace {
 
 using namespace std::chrono_literals;
@@ -232,4 +232,4 @@ TEST(Metrics, counts_exactly_under_concurrent_updates) {
 }
 
 }  // namespace
-}  // namespace parley::http
+}  // namespace parley::metrics

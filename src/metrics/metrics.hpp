@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-namespace parley::http {
+namespace parley::metrics {
 
 enum class Transport : std::uint8_t { http, sse, ws };
 
@@ -116,4 +116,4 @@ class Metrics {
   Counter latency_sum_ns_;
 };
 
-}  // namespace parley::http
+}  // namespace parley::metrics

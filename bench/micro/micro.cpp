@@ -293,7 +293,7 @@ void BM_ParseSendFrame(benchmark::State& st) {
 }
 BENCHMARK(BM_ParseSendFrame);
 
-// ---- rendering: markdown once per send (ChatService::post_message), the HTML
+// ---- rendering: markdown once per send (service::Messages::post), the HTML
 // fragment once per publish (encode_event's SSE-HTML format)
 void BM_RenderMarkdown(benchmark::State& st) {
   auto e = sample_event();

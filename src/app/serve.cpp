@@ -6,13 +6,15 @@
 
 #include "auth/jwt.hpp"
 #include "auth/oauth_provider.hpp"
-#include "metrics/metrics.hpp"
+#include "bus/local_bus.hpp"
 #include "http/server.hpp"
 #include "hub/hub.hpp"
 #include "hub/post_batch.hpp"
+#include "metrics/metrics.hpp"
+#include "service/presence_announcer.hpp"
 #include "store/store.hpp"
-#include "transport/chat_service.hpp"
-#include "transport/presence_announcer.hpp"
+#include "transport/hub_feed.hpp"
+#include "transport/service.hpp"
 #include "web/event_html.hpp"
 #include "web/pages.hpp"
 
@@ -46,14 +48,19 @@ int serve(const Config& config) {
                std::chrono::milliseconds(config.flush_window_ms));
   auth::JwtSigner jwt(config.jwt_secret, config.jwt_expiration_seconds);
   metrics::Metrics metrics;
-  transport::SendRate send_rate(config.send_rate_per_sec, config.send_burst);
+  service::SendRate send_rate(config.send_rate_per_sec, config.send_burst);
   // Password hashing costs ~64 MiB and tens of ms each; two workers bound both.
   // OAuth's provider requests also wait here (each bounded by its timeout).
   boost::asio::thread_pool workers(2);
-  transport::Presence presence;
-  transport::PresenceAnnouncer announcer(*store, hub, presence);
+  service::Presence presence;
+  // One instance: what the services publish reaches this instance's shards, encoded
+  // once per wire format on the publishing thread (transport/hub_feed.hpp).
+  bus::LocalBus bus;
+  transport::HubFeed feed(hub, web::event_html);
+  bus.subscribe(feed);
+  service::PresenceAnnouncer announcer(*store, bus, presence);
 
-  transport::Options options;
+  service::Options options;
   options.limits = limits;
   options.base_url = config.base_url;
   options.allowed_origins = config.allowed_origins;
@@ -74,12 +81,12 @@ int serve(const Config& config) {
   options.secure_cookies = config.secure_cookies();
   options.single_session = config.single_session;
 
-  transport::Services services{*store,  hub,      jwt,     metrics,        send_rate,
-                               workers, presence, options, web::event_html};
-  transport::ChatService chat(services);
-  presence.on_change([&announcer, &presence, &chat](const std::string& user_id) {
+  service::Context context{*store, bus, jwt, metrics, send_rate, workers, presence, options};
+  service::Services services(context);
+  services.render_html = web::event_html;
+  presence.on_change([&announcer, &presence, &services](const std::string& user_id) {
     announcer.announce(user_id);
-    if (!presence.online(user_id)) chat.connections_gone(user_id);
+    if (!presence.online(user_id)) services.matching.connections_gone(user_id);
   });
 
   http::ServerOptions server_options;
@@ -91,8 +98,8 @@ int serve(const Config& config) {
   server_options.max_connections = static_cast<std::int64_t>(config.max_allowed_conns);
   server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
 
-  http::Server server(server_options, chat,
-                      web::page_routes(chat, web::WebOptions{config.static_dir}));
+  http::Server server(server_options, services, hub,
+                      web::page_routes(services, web::WebOptions{config.static_dir}));
   auto port = server.listen();
   if (config.base_url_defaulted) {
     // With PORT=0 the real port is known only now; the Origin checks need it.

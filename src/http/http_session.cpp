@@ -7,9 +7,9 @@
 #include <charconv>
 
 #include "chat/validate.hpp"
-#include "metrics/metrics.hpp"
 #include "http/server_impl.hpp"
 #include "http/wire.hpp"
+#include "metrics/metrics.hpp"
 #include "transport/authenticate.hpp"
 #include "transport/sse_session.hpp"
 #include "transport/user_feed.hpp"
@@ -151,14 +151,14 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
             server.metrics.connection_upgraded(metrics::Transport::ws);
             std::string early = beast::buffers_to_string(buffer.data());
             stream.expires_never();
-            transport::start_ws_session(server.chat, shard, stream.release_socket(),
+            transport::start_ws_session(server.services, shard, stream.release_socket(),
                                         std::move(*upgrade.accept_response), std::move(early),
                                         std::move(*ctx.who));
             co_return;
           }
           case RouteKind::sse_json:
           case RouteKind::sse_html: {
-            auto room = co_await server.chat.viewable_room(*ctx.who, ctx.params["id"]);
+            auto room = co_await server.services.rooms.viewable(*ctx.who, ctx.params["id"]);
             if (!room) {
               res = rest::error(req, room.error());
               break;
@@ -166,7 +166,7 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
             auto after = resume_point(ctx).value_or(room->last_seq);
             server.metrics.connection_upgraded(metrics::Transport::sse);
             transport::start_sse_session(
-                server.chat, shard, std::move(stream), room->id, after,
+                server.services, shard, std::move(stream), room->id, after,
                 target.kind == RouteKind::sse_json ? hub::Format::sse_json : hub::Format::sse_html,
                 std::move(*ctx.who));
             co_return;
@@ -176,14 +176,14 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
             std::string resume = ctx.query("since");
             if (auto it = req.find("Last-Event-ID"); it != req.end()) resume = it->value();
             server.metrics.connection_upgraded(metrics::Transport::sse);
-            transport::start_user_stream(server.chat, shard, std::move(stream), std::move(*ctx.who),
-                                         resume);
+            transport::start_user_stream(server.services, shard, std::move(stream),
+                                         std::move(*ctx.who), resume);
             co_return;
           }
           case RouteKind::sse_user:
             server.metrics.connection_upgraded(metrics::Transport::sse);
             // ?random=1: the /random page's stream, which holds its queue place.
-            transport::start_user_feed_session(server.chat, shard, std::move(stream),
+            transport::start_user_feed_session(server.services, shard, std::move(stream),
                                                std::move(*ctx.who), ctx.query("random") == "1");
             co_return;
           case RouteKind::handler:

@@ -8,8 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "metrics/metrics.hpp"
 #include "http/server_impl.hpp"
+#include "metrics/metrics.hpp"
 
 namespace parley::http {
 
@@ -17,21 +17,18 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-Server::Impl::Impl(ServerOptions o, transport::ChatService& c)
-    : options(std::move(o)),
-      chat(c),
-      services(c.services()),
-      hub(c.services().hub),
-      metrics(c.services().metrics) {}
+Server::Impl::Impl(ServerOptions o, service::Services& c, hub::Hub& h)
+    : options(std::move(o)), services(c), hub(h), metrics(c.metrics) {}
 
 std::int64_t Server::Impl::open_connections() const {
-  return metrics.connections_open(metrics::Transport::http) + metrics.connections_open(metrics::Transport::sse) +
+  return metrics.connections_open(metrics::Transport::http) +
+         metrics.connections_open(metrics::Transport::sse) +
          metrics.connections_open(metrics::Transport::ws);
 }
 
-Server::Server(ServerOptions options, transport::ChatService& chat,
+Server::Server(ServerOptions options, service::Services& services, hub::Hub& hub,
                std::vector<transport::rest::Route> pages)
-    : impl_(std::make_unique<Impl>(std::move(options), chat)) {
+    : impl_(std::make_unique<Impl>(std::move(options), services, hub)) {
   using transport::rest::Access;
   namespace bh = beast::http;
   auto& r = impl_->router;
@@ -40,7 +37,7 @@ Server::Server(ServerOptions options, transport::ChatService& chat,
   r.add(bh::verb::get, "/rooms/{id}/events", {RouteKind::sse_html, Access::page, {}});
   r.add(bh::verb::get, "/events", {RouteKind::sse_user, Access::page, {}});
   r.add(bh::verb::get, "/api/events", {RouteKind::user_stream, Access::user, {}});
-  for (auto& route : transport::rest::routes(chat)) {
+  for (auto& route : transport::rest::routes(services)) {
     r.add(route.method, route.pattern,
           {RouteKind::handler, route.access, std::move(route.handler)});
   }
@@ -130,7 +127,7 @@ void Server::Impl::finish_drain(std::chrono::steady_clock::time_point deadline) 
         [this, deadline](boost::system::error_code) { finish_drain(deadline); });
     return;
   }
-  services.store.flush();
+  services.flush();
   for (std::size_t i = 0; i < hub.size(); ++i) hub.shard(i).context().stop();
 }
 

@@ -15,9 +15,7 @@
 #include "hub/hub.hpp"
 #include "transport/rest/rest.hpp"
 
-namespace parley::transport {
-class ChatService;
-}
+namespace parley::transport {}
 
 namespace parley::metrics {
 class Metrics;
@@ -38,7 +36,7 @@ struct ServerOptions {
 class Server {
  public:
   // `pages` are extra routes (web pages); they are matched after the API's.
-  Server(ServerOptions options, transport::ChatService& chat,
+  Server(ServerOptions options, service::Services& services, hub::Hub& hub,
          std::vector<transport::rest::Route> pages);
   ~Server();
 

@@ -10,7 +10,7 @@
 
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "transport/chat_service.hpp"
+#include "transport/service.hpp"
 
 namespace parley::http {
 
@@ -23,11 +23,10 @@ struct RouteTarget {
 };
 
 struct Server::Impl {
-  Impl(ServerOptions o, transport::ChatService& c);
+  Impl(ServerOptions o, service::Services& c, hub::Hub& h);
 
   ServerOptions options;
-  transport::ChatService& chat;
-  transport::Services& services;
+  service::Services& services;
   hub::Hub& hub;
   metrics::Metrics& metrics;
   Router<RouteTarget> router;

@@ -28,7 +28,7 @@ inline constexpr std::size_t k_formats = static_cast<std::size_t>(Format::count)
 struct Frames {
   std::string room;
   std::int64_t seq = 0;  // 0 for transient events (typing, read, presence): no ordering
-  // SINGLE_SESSION's kick (transport/single_session.hpp), on a user's channel: every
+  // SINGLE_SESSION's kick (service/sessions.hpp), on a user's channel: every
   // connection of the user that opened before the one with this serial is to close.
   // 0 on every other frame.
   std::uint64_t kick_before = 0;

@@ -4,8 +4,6 @@
 
 #include "auth/jwt.hpp"
 #include "auth/origin.hpp"
-#include "auth/tokens.hpp"
-#include "transport/store_call.hpp"
 
 namespace parley::transport {
 
@@ -60,39 +58,17 @@ asio::awaitable<chat::Result<Identity>> authenticate(Services& s, const rest::Re
 
   std::string cookie = cookie_value(req, k_session_cookie);
   if (cookie.empty()) co_return chat::fail(ErrorKind::unauthorized, "authentication required");
-  auto session = co_await store_call<store::Session>(
-      [&](auto cb) { s.store.get_session(auth::sha256_hex(cookie), cb); });
-  if (!session) co_return chat::fail(ErrorKind::unauthorized, "session expired or unknown");
-  auto user =
-      co_await store_call<chat::User>([&](auto cb) { s.store.get_user(session->user_id, cb); });
-  if (!user) co_return chat::fail(ErrorKind::unauthorized, "session expired or unknown");
-  co_return Identity{user->ref(), true};
+  co_return co_await s.sessions.resolve(cookie);
 }
 
 asio::awaitable<chat::Result<std::string>> start_session(Services& s, const chat::UserId& user) {
-  std::string token = auth::random_token();
-  auto ttl = s.options.session_ttl;
-  store::Session session{
-      auth::sha256_hex(token), user,
-      now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count()};
-  auto r = co_await store_call<void>([&](auto cb) { s.store.create_session(session, cb); });
-  if (!r) co_return r.error();
-  std::string cookie = std::string(k_session_cookie) + "=" + token +
-                       "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(ttl.count());
+  auto token = co_await s.sessions.start(user);
+  if (!token) co_return token.error();
+  std::string cookie =
+      std::string(k_session_cookie) + "=" + *token +
+      "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(s.options.session_ttl.count());
   if (s.options.secure_cookies) cookie += "; Secure";
   co_return cookie;
-}
-
-asio::awaitable<chat::Result<chat::User>> create_guest(Services& s, const std::string& name) {
-  chat::Result<chat::User> user;
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    std::string candidate = attempt == 0 ? name : name + "-" + auth::random_id().substr(0, 4);
-    user = co_await store_call<chat::User>([&](auto cb) {
-      s.store.create_user(store::NewUser{candidate, {}, "guest", {}}, cb);
-    });
-    if (user || user.error().kind != ErrorKind::conflict) break;
-  }
-  co_return user;
 }
 
 std::string clear_session_cookie(const Services& s) {

@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "chat/error.hpp"
-#include "transport/identity.hpp"
+#include "service/context.hpp"
+#include "service/identity.hpp"
 #include "transport/rest/rest.hpp"
-#include "transport/services.hpp"
 
 namespace parley::transport {
 
@@ -22,17 +22,14 @@ boost::asio::awaitable<chat::Result<Identity>> authenticate(Services& s, const r
 // Set-Cookie header value.
 boost::asio::awaitable<chat::Result<std::string>> start_session(Services& s,
                                                                 const chat::UserId& user);
-// Creates a guest account named `name`, or `name-xxxx` when the name is taken:
-// a guest has no password to prove a name with, so a clash is not an error.
-boost::asio::awaitable<chat::Result<chat::User>> create_guest(Services& s, const std::string& name);
 // The Set-Cookie value that clears the session cookie.
 std::string clear_session_cookie(const Services& s);
 // The raw value of a cookie in the request, "" when absent.
 std::string cookie_value(const rest::Request& req, std::string_view name);
 
-// CSRF defence for cookie-authenticated state changes: the Origin (or, when a
-// browser omits it, the Referer) must be BASE_URL's origin or the request's own
-// Host. A cross-site page can set neither.
+// CSRF defence for cookie-authenticated state changes and upgrades: the Origin
+// (or, when a browser omits it, the Referer) must be an allowed origin
+// (auth::origin_allowed: BASE_URL's or an ALLOWED_ORIGINS entry).
 bool same_site_request(const Services& s, const rest::Request& req);
 
 }  // namespace parley::transport

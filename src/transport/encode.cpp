@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <mutex>
 
-#include "transport/event_json.hpp"
+#include "service/event_json.hpp"
 
 namespace parley::transport {
 
@@ -49,7 +49,7 @@ struct LazyEvent {
   std::string data_text;
 
   const std::string& data() {
-    std::call_once(data_once, [this] { data_text = json::serialize(event_json(e)); });
+    std::call_once(data_once, [this] { data_text = json::serialize(service::event_json(e)); });
     return data_text;
   }
 

@@ -4,8 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "transport/store_call.hpp"
-#include "transport/user_channel.hpp"
+#include "bus/channels.hpp"
 
 namespace parley::transport {
 
@@ -47,7 +46,7 @@ MemberRooms::MemberRooms(hub::Shard& shard, hub::Subscriber& subscriber, chat::U
     : shard_(shard),
       subscriber_(subscriber),
       user_(std::move(user)),
-      channel_(user_channel(user_)),
+      channel_(bus::user_channel(user_)),
       as_author_(R"("author":{"id":)" + quoted(user_)),
       as_reader_(R"("user_id":)" + quoted(user_) + ","),
       as_member_(R"("user":{"id":)" + quoted(user_)) {}
@@ -68,9 +67,8 @@ void MemberRooms::forget() {
 }
 
 asio::awaitable<chat::Result<std::vector<chat::RoomSummary>>> MemberRooms::list(
-    store::Store& store) {
-  auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
-      [&](auto cb) { store.list_rooms(user_, cb); });
+    service::Rooms& service) {
+  auto rooms = co_await service.list(user_);
   // A member's read marker starts at their join event, so it is never 0; public
   // rooms the user has not joined are listed with read_seq 0.
   if (rooms) std::erase_if(*rooms, [](const chat::RoomSummary& r) { return r.read_seq <= 0; });

@@ -14,7 +14,7 @@
 
 #include "chat/types.hpp"
 #include "hub/shard.hpp"
-#include "store/store.hpp"
+#include "service/rooms.hpp"
 
 namespace parley::transport {
 
@@ -24,7 +24,7 @@ struct RoomNews {
     none,    // nothing for this user (another room's transient, someone else's read)
     event,   // a stored event of a followed room
     read,    // the user's read marker in `room` moved to `seq` (from any connection)
-    notice,  // a notice on the user's channel (user_channel.hpp)
+    notice,  // a notice on the user's channel (bus/channels.hpp)
   };
   Kind kind = Kind::none;
   std::string room;       // event, read; notice: the room it names, if any
@@ -49,10 +49,11 @@ class MemberRooms {
   void forget();
 
   // The user's member rooms with their counts (store::Store::list_rooms, without
-  // the public rooms the user has not joined). To miss nothing, follow the rooms
-  // first and read their state afterwards: an event committed in between then
-  // arrives live as well, never in neither.
-  boost::asio::awaitable<chat::Result<std::vector<chat::RoomSummary>>> list(store::Store& store);
+  // the public rooms the user has not joined: service::Rooms::list). To miss nothing, follow the
+  // rooms first and read their state afterwards: an event committed in between then arrives live as
+  // well, never in neither.
+  boost::asio::awaitable<chat::Result<std::vector<chat::RoomSummary>>> list(
+      service::Rooms& service);
 
   // What `frames` (delivered to the session, from a followed room or the user's
   // channel) says. Cheap for the frames every room sends: JSON is parsed only for

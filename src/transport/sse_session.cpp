@@ -1,7 +1,7 @@
 #include "transport/sse_session.hpp"
 
-#include "transport/chat_service.hpp"
 #include "transport/encode.hpp"
+#include "transport/service.hpp"
 #include "transport/sse_stream.hpp"
 
 namespace parley::transport {
@@ -12,10 +12,9 @@ namespace {
 
 class SseSession final : public SseStream {
  public:
-  SseSession(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, hub::Format format,
+  SseSession(Services& services, hub::Shard& shard, beast::tcp_stream stream, hub::Format format,
              Identity who)
-      : SseStream(chat.services(), shard, format, std::move(who), std::move(stream)),
-        format_(format) {}
+      : SseStream(services, shard, format, std::move(who), std::move(stream)), format_(format) {}
 
   void start(const chat::RoomId& room, chat::Seq after) {
     open();
@@ -33,10 +32,10 @@ class SseSession final : public SseStream {
 
 }  // namespace
 
-void start_sse_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
+void start_sse_session(Services& services, hub::Shard& shard, beast::tcp_stream stream,
                        chat::RoomId room, chat::Seq after, hub::Format format, Identity who) {
   auto session =
-      std::make_shared<SseSession>(chat, shard, std::move(stream), format, std::move(who));
+      std::make_shared<SseSession>(services, shard, std::move(stream), format, std::move(who));
   session->start(room, after);
 }
 

@@ -8,15 +8,14 @@
 #include "chat/types.hpp"
 #include "hub/frames.hpp"
 #include "hub/shard.hpp"
-#include "transport/identity.hpp"
+#include "service/identity.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport {
 
-class ChatService;
-
 // Takes over the connection after the request was authorised for `room`. Frames
 // with seq > after are sent (after = the resume point or the room's last seq).
-void start_sse_session(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
+void start_sse_session(Services& services, hub::Shard& shard, boost::beast::tcp_stream stream,
                        chat::RoomId room, chat::Seq after, hub::Format format, Identity who);
 
 // The caller's own stream (GET /api/events) is user_stream.hpp.

@@ -9,6 +9,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "transport/polled_socket.hpp"
+#include "transport/service.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 

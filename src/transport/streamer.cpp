@@ -6,9 +6,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 
-#include "transport/single_session.hpp"
-#include "transport/store_call.hpp"
-#include "transport/user_channel.hpp"
+#include "bus/channels.hpp"
+#include "service/sessions.hpp"
 
 namespace parley::transport {
 
@@ -38,7 +37,7 @@ void Streamer::detach() {
   std::vector<std::string> rooms;
   rooms.reserve(feeds_.size() + 1);
   for (const auto& feed : feeds_) rooms.push_back(feed.room);
-  if (listening_) rooms.push_back(user_channel(who_.user.id));
+  if (listening_) rooms.push_back(bus::user_channel(who_.user.id));
   shard_.forget(this, rooms);
   shard_.remove_drainable(this);
   s_.presence.remove(who_.user.id);
@@ -76,11 +75,11 @@ void Streamer::follow(const std::string& room, chat::Seq after) {
 
 void Streamer::listen_user_channel() {
   listening_ = true;
-  serial_ = next_session_serial();
+  serial_ = service::Sessions::next_serial();
   // Subscribed before the kick goes out, so a newer connection's kick (which carries
   // a later serial) cannot miss this one.
-  shard_.subscribe(user_channel(who_.user.id), this);
-  if (s_.options.single_session) kick_older_sessions(s_.hub, who_.user.id, serial_);
+  shard_.subscribe(bus::user_channel(who_.user.id), this);
+  s_.sessions.kick_older(who_.user.id, serial_);
 }
 
 void Streamer::unfollow(const std::string& room) {
@@ -165,7 +164,7 @@ asio::awaitable<void> Streamer::catch_up(std::string room, std::uint32_t generat
     Feed* feed = current();
     if (!feed) co_return;
     store::HistoryQuery q{room, std::nullopt, feed->last, k_catch_up_page};
-    auto page = co_await store_call<store::HistoryPage>([&](auto cb) { s_.store.history(q, cb); });
+    auto page = co_await s_.messages.history(q);
     feed = current();
     if (!feed) co_return;
     if (!page) {

@@ -19,12 +19,13 @@
 #include <string_view>
 #include <vector>
 
-#include "metrics/metrics.hpp"
+#include "bus/channels.hpp"
 #include "hub/frames.hpp"
 #include "hub/shard.hpp"
-#include "transport/identity.hpp"
-#include "transport/services.hpp"
-#include "transport/user_channel.hpp"
+#include "metrics/metrics.hpp"
+#include "service/context.hpp"
+#include "service/identity.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport {
 
@@ -47,9 +48,9 @@ class Streamer : public hub::Subscriber,
   // from the new point).
   void follow(const std::string& room, chat::Seq after);
   void unfollow(const std::string& room);
-  // Receives the transient notices of the user's own channel (user_channel.hpp): no
+  // Receives the transient notices of the user's own channel (bus/channels.hpp): no
   // log, no order to keep, nothing to catch up. Under SINGLE_SESSION this also ends
-  // the user's older connections (single_session.hpp).
+  // the user's older connections (service/sessions.hpp).
   void listen_user_channel();
   // Queues a frame for the next flush. Returns false if the queue passed its bound
   // and the session is being closed.
@@ -102,7 +103,7 @@ class Streamer : public hub::Subscriber,
   bool kicked() const noexcept { return kicked_; }
   // Whether `frames` came on this session's user channel (listen_user_channel()).
   bool on_user_channel(const hub::FramesPtr& frames) const {
-    return listening_ && is_user_channel(frames->room, who_.user.id);
+    return listening_ && bus::is_user_channel(frames->room, who_.user.id);
   }
   bool writing() const noexcept { return writing_; }
   std::size_t queued_bytes() const noexcept {

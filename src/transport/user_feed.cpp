@@ -6,11 +6,11 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "transport/chat_service.hpp"
+#include "bus/channels.hpp"
 #include "transport/encode.hpp"
 #include "transport/member_rooms.hpp"
+#include "transport/service.hpp"
 #include "transport/sse_stream.hpp"
-#include "transport/user_channel.hpp"
 
 namespace parley::transport {
 
@@ -23,20 +23,19 @@ namespace {
 // Follows the user's rooms through MemberRooms: a tick needs only the newest seq.
 class UserFeed final : public SseStream {
  public:
-  UserFeed(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
+  UserFeed(Services& services, hub::Shard& shard, beast::tcp_stream stream, Identity who,
            bool holds_match)
-      : SseStream(chat.services(), shard, hub::Format::ws, std::move(who), std::move(stream)),
-        chat_(chat),
+      : SseStream(services, shard, hub::Format::ws, std::move(who), std::move(stream)),
         holds_match_(holds_match),
         rooms_(shard_, *this, who_.user.id) {}
 
   void start() {
     // Before the head goes out: the page posts its find only once the stream is open,
     // so the hold is always in place by then.
-    if (holds_match_) chat_.hold_match(who_.user.id);
+    if (holds_match_) s_.matching.hold(who_.user.id);
     open();
     shard_.subscribe(rooms_.channel(), this);
-    shard_.subscribe(k_public_rooms_channel, this);
+    shard_.subscribe(bus::k_public_rooms_channel, this);
     asio::co_spawn(shard_.context(), snapshot(), asio::detached);
   }
 
@@ -46,7 +45,7 @@ class UserFeed final : public SseStream {
     // Subscribe first, then read the state the snapshot reports: an event committed
     // in between arrives as a tick (harmless, see the header) and never falls between.
     for (int pass = 0; pass < 2; ++pass) {
-      auto rooms = co_await rooms_.list(s_.store);
+      auto rooms = co_await rooms_.list(s_.rooms);
       if (closed()) co_return;
       if (!rooms) {
         finish();
@@ -69,7 +68,7 @@ class UserFeed final : public SseStream {
 
   void deliver(const hub::FramesPtr& frames) override {
     if (closed()) return;
-    if (frames->room == k_public_rooms_channel) {
+    if (frames->room == bus::k_public_rooms_channel) {
       // Passed on as published: the SSE event `type` with {type, room}, one frame
       // shared by every page (the sidebar adds or drops the room).
       if (const auto& notice = frames->get(hub::Format::sse_json)) enqueue(notice);
@@ -116,25 +115,25 @@ class UserFeed final : public SseStream {
   }
 
   void on_finish() override {
-    if (holds_match_) chat_.release_match(who_.user.id);
+    if (holds_match_) s_.matching.release(who_.user.id);
     rooms_.forget();
     shard_.unsubscribe(rooms_.channel(), this);
-    shard_.unsubscribe(k_public_rooms_channel, this);
+    shard_.unsubscribe(bus::k_public_rooms_channel, this);
   }
 
   // Never used: this feed follows no room log.
   hub::FramePtr encode_replayed(const chat::Event&) override { return nullptr; }
 
-  ChatService& chat_;
   bool holds_match_;
   MemberRooms rooms_;
 };
 
 }  // namespace
 
-void start_user_feed_session(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream,
+void start_user_feed_session(Services& services, hub::Shard& shard, beast::tcp_stream stream,
                              Identity who, bool holds_match) {
-  std::make_shared<UserFeed>(chat, shard, std::move(stream), std::move(who), holds_match)->start();
+  std::make_shared<UserFeed>(services, shard, std::move(stream), std::move(who), holds_match)
+      ->start();
 }
 
 }  // namespace parley::transport

@@ -10,16 +10,16 @@
 //            deleted: the seq of the message a delete removed);
 //   `read`   {room, seq} when the user's read marker moves (from any tab);
 //   `room`   {room} when a room the user was not following shows up on the user's
-//            channel (user_channel.hpp: a direct message from someone new, a room
+//            channel (bus/channels.hpp: a direct message from someone new, a room
 //            the user joined in another tab or client);
 //   `public_room` {type, room} and `room_deleted` {type, room}: a public room was
-//            created or deleted by anyone (user_channel.hpp's directory), for the
+//            created or deleted by anyone (bus/channels.hpp), for the
 //            sidebar's list of public rooms;
 //   `matched` {type, room, peer} and `chat_ended` {type, room, by}: the random-chat
 //            notices, as they are on /api/events (a matched room is followed for
 //            ticks, but announced by `matched` rather than `room`).
 // With `holds_match` (the /random page's stream, /events?random=1) the stream also
-// holds the user's place in the random-chat queue (ChatService::hold_match).
+// holds the user's place in the random-chat queue (service::Matching::hold).
 // Ticks carry absolute seqs, so one that overtakes the snapshot or repeats is
 // harmless (the page keeps the maximum); a reconnect starts over with a snapshot.
 // The rooms are followed, and their frames read, by MemberRooms, as /api/events does
@@ -28,13 +28,12 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "hub/shard.hpp"
-#include "transport/identity.hpp"
+#include "service/identity.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport {
 
-class ChatService;
-
-void start_user_feed_session(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
+void start_user_feed_session(Services& services, hub::Shard& shard, boost::beast::tcp_stream stream,
                              Identity who, bool holds_match = false);
 
 }  // namespace parley::transport

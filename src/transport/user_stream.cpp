@@ -10,13 +10,13 @@
 #include <utility>
 #include <vector>
 
-#include "transport/chat_service.hpp"
+#include "service/event_json.hpp"
+#include "service/unread_counts.hpp"
 #include "transport/dm_cursor.hpp"
 #include "transport/encode.hpp"
-#include "transport/event_json.hpp"
 #include "transport/member_rooms.hpp"
+#include "transport/service.hpp"
 #include "transport/sse_stream.hpp"
-#include "transport/unread_counts.hpp"
 
 namespace parley::transport {
 
@@ -46,10 +46,9 @@ std::optional<DmCursor> cursor_of_notice(const std::string& payload) {
 
 class UserStream final : public SseStream {
  public:
-  UserStream(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
+  UserStream(Services& services, hub::Shard& shard, beast::tcp_stream stream, Identity who,
              std::optional<DmCursor> resume)
-      : SseStream(chat.services(), shard, hub::Format::sse_json, std::move(who), std::move(stream)),
-        chat_(chat),
+      : SseStream(services, shard, hub::Format::sse_json, std::move(who), std::move(stream)),
         resume_(std::move(resume)),
         rooms_(shard_, *this, who_.user.id) {}
 
@@ -101,7 +100,7 @@ class UserStream final : public SseStream {
   asio::awaitable<void> replay() {
     auto self = shared_from_this();
     // The same store call as get_offline, so both always report the same DMs.
-    auto unread = co_await chat_.offline_messages(who_);
+    auto unread = co_await s_.direct.offline(who_);
     if (closed() || kicked()) co_return;
     if (!unread) {
       // The stream can't report it in-band; the client reconnects from its
@@ -183,7 +182,7 @@ class UserStream final : public SseStream {
     auto self = shared_from_this();
     do {
       const std::uint64_t round = counts_.begin_count();
-      auto rooms = co_await rooms_.list(s_.store);
+      auto rooms = co_await rooms_.list(s_.rooms);
       if (closed() || kicked()) co_return;
       if (!rooms) {
         finish();  // as for the replay: the reconnect starts over, with a snapshot
@@ -203,17 +202,16 @@ class UserStream final : public SseStream {
     for (const auto& c : counts_.snapshot()) send_unread(c);
   }
 
-  void report(const std::optional<UnreadCount>& c) {
+  void report(const std::optional<service::UnreadCount>& c) {
     if (c) send_unread(*c);
   }
 
-  void send_unread(const UnreadCount& c) {
+  void send_unread(const service::UnreadCount& c) {
     json::object o{
         {"room", c.room}, {"unread", c.unread}, {"read_seq", c.read_seq}, {"last_seq", c.last_seq}};
     enqueue(hub::make_frame(sse_event({}, "unread", json::serialize(o))));
   }
 
-  ChatService& chat_;
   std::optional<DmCursor> resume_;
   bool replaying_ = false;
   // Live DMs that arrived while the unread ones were being read.
@@ -222,16 +220,16 @@ class UserStream final : public SseStream {
   // (at most the 500 of one replay, most gone moments after it).
   std::set<std::pair<std::string, chat::Seq>> replayed_;
   MemberRooms rooms_;
-  UnreadCounts counts_;
+  service::UnreadCounts counts_;
   bool counting_ = false;  // count() runs
   bool snapshot_sent_ = false;
 };
 
 }  // namespace
 
-void start_user_stream(ChatService& chat, hub::Shard& shard, beast::tcp_stream stream, Identity who,
-                       std::string_view resume) {
-  auto session = std::make_shared<UserStream>(chat, shard, std::move(stream), std::move(who),
+void start_user_stream(Services& services, hub::Shard& shard, beast::tcp_stream stream,
+                       Identity who, std::string_view resume) {
+  auto session = std::make_shared<UserStream>(services, shard, std::move(stream), std::move(who),
                                               DmCursor::parse(resume));
   session->start();
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The caller's own stream, GET /api/events (API.md): SSE-JSON events named by their
-// type from the user's channel (user_channel.hpp): `chat` (direct messages),
+// type from the user's channel (bus/channels.hpp): `chat` (direct messages),
 // `matched`, `chat_ended`, `joined`, `kicked`; and `unread` {room, unread, read_seq,
 // last_seq} for the user's member rooms (MemberRooms follows them).
 //
@@ -22,15 +22,14 @@
 #include <string_view>
 
 #include "hub/shard.hpp"
-#include "transport/identity.hpp"
+#include "service/identity.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport {
 
-class ChatService;
-
 // `resume` is the client's Last-Event-ID (or `since`); empty or not a cursor: the
 // stream starts with every unread DM.
-void start_user_stream(ChatService& chat, hub::Shard& shard, boost::beast::tcp_stream stream,
+void start_user_stream(Services& services, hub::Shard& shard, boost::beast::tcp_stream stream,
                        Identity who, std::string_view resume);
 
 }  // namespace parley::transport

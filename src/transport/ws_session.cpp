@@ -13,12 +13,12 @@
 #include <span>
 
 #include "chat/validate.hpp"
-#include "transport/chat_service.hpp"
+#include "service/event_json.hpp"
+#include "service/sessions.hpp"
 #include "transport/encode.hpp"
-#include "transport/event_json.hpp"
 #include "transport/json_input.hpp"
 #include "transport/polled_socket.hpp"
-#include "transport/single_session.hpp"
+#include "transport/service.hpp"
 #include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 #include "transport/ws/frame.hpp"
@@ -48,10 +48,9 @@ std::span<char> read_scratch() {
 
 class WsSession final : public Streamer, public hub::Tickable, public PolledSocket {
  public:
-  WsSession(ChatService& chat, hub::Shard& shard, tcp::socket socket, Identity who)
-      : Streamer(chat.services(), shard, hub::Format::ws, metrics::Transport::ws, std::move(who)),
+  WsSession(Services& services, hub::Shard& shard, tcp::socket socket, Identity who)
+      : Streamer(services, shard, hub::Format::ws, metrics::Transport::ws, std::move(who)),
         PolledSocket(std::move(socket)),
-        chat_(chat),
         // Big enough for any message within the limit, with JSON escaping; a frame
         // past the message limit but under this gets error 413 and the connection
         // stays; past this the connection is closed with 1009.
@@ -361,7 +360,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   static std::string_view close_reason(std::uint16_t code) {
     switch (code) {
       case k_close_kicked:
-        return k_kick_reason;
+        return service::k_kick_reason;
       case ws::close_code::policy:
         return "token expired";
       default:
@@ -382,7 +381,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     shard_.remove_tickable(this);
     held_.reset();
     // Closing the connection that asked for a match takes the user out of the queue.
-    if (match_ticket_ != 0) chat_.drop_match(who_.user.id, match_ticket_);
+    if (match_ticket_ != 0) s_.matching.drop(who_.user.id, match_ticket_);
     s_.metrics.connection_closed(metrics::Transport::ws);
     close();  // pending waits are dropped; the poller lets this session go
     parser_.release();
@@ -484,7 +483,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       if (!following(*room)) {
         co_return send_error({ErrorKind::conflict, "subscribe to the room first"}, &in->object());
       }
-      chat_.typing(who_, *room, *on);
+      s_.rooms.typing(who_, *room, *on);
     } else if (type == "read") {
       auto in = JsonInput::of(std::move(*obj), {"type", "room", "seq"});
       if (!in) co_return send_error(in.error());
@@ -492,7 +491,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       auto seq = in->integer("seq");
       if (!room) co_return send_error(room.error());
       if (!seq) co_return send_error(seq.error());
-      auto r = co_await chat_.mark_read(who_, *room, *seq);
+      auto r = co_await s_.rooms.mark_read(who_, *room, *seq);
       if (!r) send_error(r.error(), &in->object());
     } else if (type == "get_online_list") {
       json::array list;
@@ -507,7 +506,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     } else if (type == "match") {
       auto in = JsonInput::of(std::move(*obj), {"type"});
       if (!in) co_return send_error(in.error());
-      auto r = co_await chat_.join_match(who_);
+      auto r = co_await s_.matching.join(who_);
       if (!r) co_return send_error(r.error());
       // Matched now: the `matched` notice arrives through the user channel, like
       // it does for the peer. Still waiting: say so, and leave the queue on close
@@ -515,7 +514,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
       match_ticket_ = r->ticket;
       if (!r->matched) send_json({{"type", "waiting"}});
     } else if (type == "leave_match") {
-      chat_.leave_match(who_.user.id);
+      s_.matching.leave(who_.user.id);
       match_ticket_ = 0;
     } else if (type == "leave") {
       co_await on_leave(*obj);
@@ -532,7 +531,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     if (!room_id) co_return send_error(room_id.error());
     auto since = in->optional_integer("since");
     if (!since) co_return send_error(since.error(), &in->object());
-    auto room = co_await chat_.viewable_room(who_, *room_id);
+    auto room = co_await s_.rooms.viewable(who_, *room_id);
     if (closed()) co_return;
     if (!room) co_return send_error(room.error(), &in->object());
     chat::Seq after = since->value_or(room->last_seq);
@@ -552,7 +551,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     if (!content) co_return send_error(content.error(), &in->object());
     if (!client_id) co_return send_error(client_id.error(), &in->object());
     std::string cid = client_id->value_or("");
-    auto r = co_await chat_.send_direct(who_, *to, *content, cid);
+    auto r = co_await s_.direct.send(who_, *to, *content, cid);
     if (closed()) co_return;
     if (!r) co_return send_error(r.error(), &in->object());
     send_json({{"type", "ack"},
@@ -570,14 +569,14 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     if (!chat::is_valid_id(*room)) {
       co_return send_error({ErrorKind::not_found, "no such room"}, &in->object());
     }
-    auto r = co_await chat_.leave(who_, *room);
+    auto r = co_await s_.rooms.leave(who_, *room);
     if (closed()) co_return;
     if (!r) co_return send_error(r.error(), &in->object());
     send_json({{"type", "left"}, {"room", *room}});
   }
 
   asio::awaitable<void> on_get_offline() {
-    auto r = co_await chat_.offline_messages(who_);
+    auto r = co_await s_.direct.offline(who_);
     if (closed()) co_return;
     if (!r) co_return send_error(r.error());
     json::array list;
@@ -603,7 +602,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     if (!text) co_return error_json(text.error(), &in->object());
     if (!client_id) co_return error_json(client_id.error(), &in->object());
     std::string cid = client_id->value_or("");
-    auto r = co_await chat_.post_message(who_, *room, *text, cid);
+    auto r = co_await s_.messages.post(who_, *room, *text, cid);
     if (!r) co_return error_json(r.error(), &in->object());
     co_return json::object{{"type", "ack"},
                            {"client_id", cid},
@@ -624,7 +623,6 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     send_error(e, &ctx);
   }
 
-  ChatService& chat_;
   ws::FrameParser parser_;
   std::string rbuf_;  // received, not yet handled: a partial frame, or frames held back
   // The next frame, waiting its turn; on the heap, as it rarely waits (saves 48 bytes).
@@ -653,9 +651,9 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
 
 }  // namespace
 
-void start_ws_session(ChatService& chat, hub::Shard& shard, tcp::socket socket,
+void start_ws_session(Services& services, hub::Shard& shard, tcp::socket socket,
                       std::string accept_response, std::string early_bytes, Identity who) {
-  auto session = std::make_shared<WsSession>(chat, shard, std::move(socket), std::move(who));
+  auto session = std::make_shared<WsSession>(services, shard, std::move(socket), std::move(who));
   session->start(std::move(accept_response), std::move(early_bytes));
 }
 

@@ -13,19 +13,18 @@
 #include <string>
 
 #include "hub/shard.hpp"
-#include "transport/identity.hpp"
-#include "transport/services.hpp"
+#include "service/context.hpp"
+#include "service/identity.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport {
-
-class ChatService;
 
 constexpr int k_max_sends_in_flight = 32;
 
 // Takes over an upgraded connection: writes `accept_response` (the 101 answer to
 // the upgrade request, authenticated as `who`), then serves the client.
 // `early_bytes` are bytes the client sent after its request, already read.
-void start_ws_session(ChatService& chat, hub::Shard& shard, boost::asio::ip::tcp::socket socket,
+void start_ws_session(Services& services, hub::Shard& shard, boost::asio::ip::tcp::socket socket,
                       std::string accept_response, std::string early_bytes, Identity who);
 
 }  // namespace parley::transport

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "transport/event_json.hpp"
+#include "service/event_json.hpp"
 #include "web/html.hpp"
 
 namespace parley::web {
@@ -83,7 +83,7 @@ void append_message(std::string& out, const chat::Event& m, const store::Message
   out += "</div><div class=\"content\"><header><span class=\"author\">";
   escaped(out, m.author.name);
   out += "</span> <time";
-  attr(out, "datetime", transport::format_time(m.created_at));
+  attr(out, "datetime", service::format_time(m.created_at));
   out += '>';
   out += clock_time(m.created_at);
   out += "</time>";

@@ -5,7 +5,6 @@
 
 #include "auth/tokens.hpp"
 #include "transport/authenticate.hpp"
-#include "transport/store_call.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
 #include "web/web.hpp"
@@ -15,7 +14,6 @@ namespace parley::web {
 namespace asio = boost::asio;
 namespace bh = boost::beast::http;
 namespace rest = transport::rest;
-using transport::store_call;
 
 namespace {
 
@@ -27,18 +25,13 @@ void add_invite_routes(std::vector<rest::Route>& out, const WebPtr& web) {
   out.push_back({bh::verb::post, "/rooms/{id}/invites", rest::Access::page,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    auto& s = web->s;
-                   auto room = co_await web->chat.viewable_room(*c.who, c.params["id"]);
+                   auto room = co_await web->s.rooms.viewable(*c.who, c.params["id"]);
                    if (!room) co_return error_text(c.req, room.error());
-                   // The link carries the token; the store keeps only its hash, like sessions.
-                   const std::string token = auth::random_token();
-                   const std::string hash = auth::sha256_hex(token);
-                   const chat::TimeMs expires = transport::now_ms() + k_invite_lifetime_ms;
-                   auto r = co_await store_call<void>([&](auto cb) {
-                     s.store.create_invite(room->id, c.who->user.id, hash, expires, cb);
-                   });
-                   if (!r) co_return error_text(c.req, r.error());
+                   const chat::TimeMs expires = service::now_ms() + k_invite_lifetime_ms;
+                   auto token = co_await s.rooms.create_invite(*c.who, room->id, expires);
+                   if (!token) co_return error_text(c.req, token.error());
                    co_return text_response(c.req, bh::status::created,
-                                           s.options.base_url + "/invite/" + token);
+                                           s.options.base_url + "/invite/" + *token);
                  }});
 
   out.push_back(
@@ -51,7 +44,7 @@ void add_invite_routes(std::vector<rest::Route>& out, const WebPtr& web) {
            // Sign in (or join as a guest) first, then come back here.
            co_return see_other(c.req, "/login?next=/invite/" + token);
          }
-         auto r = co_await web->chat.redeem_invite(*who, token);
+         auto r = co_await web->s.rooms.redeem_invite(*who, token);
          if (!r) {
            std::string body = "<main class=\"notice\"><h1>This invite does not work</h1><p>";
            escaped(body, r.error().message);

@@ -6,9 +6,8 @@
 
 #include "auth/tokens.hpp"
 #include "chat/validate.hpp"
-#include "transport/accounts.hpp"
+#include "service/accounts.hpp"
 #include "transport/authenticate.hpp"
-#include "transport/store_call.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
 #include "web/sign_in.hpp"
@@ -147,7 +146,7 @@ void add_login_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                      f.error = ok.error().message;
                      co_return login_error(*web, c.req, f, bh::status::unprocessable_entity);
                    }
-                   auto user = co_await transport::create_guest(s, name);
+                   auto user = co_await s.sessions.create_guest(name);
                    if (!user) {
                      f.error = user.error().message;
                      co_return login_error(*web, c.req, f, bh::status::conflict);
@@ -169,7 +168,7 @@ void add_login_routes(std::vector<rest::Route>& out, const WebPtr& web) {
          const std::string password = form_field(c.req.body(), "password");
          const bool registering = form_field(c.req.body(), "action") == "register";
          if (registering) {
-           auto user = co_await transport::register_account(s, f.username, password);
+           auto user = co_await s.accounts.register_password(f.username, password);
            if (!user) {
              f.error = user.error().kind == chat::ErrorKind::conflict
                            ? "That username is taken. Sign in, or pick another name."
@@ -179,7 +178,7 @@ void add_login_routes(std::vector<rest::Route>& out, const WebPtr& web) {
            }
            co_return co_await signed_in(*web, c.req, *user, f.next);
          }
-         auto user = co_await transport::check_password_login(s, f.username, password);
+         auto user = co_await s.accounts.check_password(f.username, password);
          if (!user) {
            f.error = user.error().kind == chat::ErrorKind::unauthorized
                          ? "Wrong username or password."
@@ -195,8 +194,7 @@ void add_login_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    auto& s = web->s;
                    std::string cookie = transport::cookie_value(c.req, transport::k_session_cookie);
                    if (!cookie.empty() && transport::same_site_request(s, c.req)) {
-                     co_await transport::store_call<void>(
-                         [&](auto cb) { s.store.delete_session(auth::sha256_hex(cookie), cb); });
+                     co_await s.sessions.end(cookie);
                    }
                    auto res = see_other(c.req, "/login");
                    res.set(bh::field::set_cookie, transport::clear_session_cookie(s));

@@ -10,9 +10,9 @@
 
 #include "auth/oauth_exchange.hpp"
 #include "auth/oauth_flow.hpp"
-#include "transport/accounts.hpp"
+#include "service/accounts.hpp"
+#include "service/blocking.hpp"
 #include "transport/authenticate.hpp"
-#include "transport/blocking.hpp"
 #include "web/html.hpp"
 #include "web/sign_in.hpp"
 #include "web/web.hpp"
@@ -30,7 +30,7 @@ constexpr std::string_view k_flow_cookie = "parley_oauth";
 constexpr int k_flow_seconds = 600;
 
 // Path=/auth/: only the two OAuth routes ever see it.
-std::string flow_cookie(const transport::Services& s, std::string_view value, int max_age) {
+std::string flow_cookie(const service::Services& s, std::string_view value, int max_age) {
   std::string c = std::string(k_flow_cookie) + "=" + std::string(value) +
                   "; Path=/auth/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
   if (s.options.secure_cookies) c += "; Secure";
@@ -38,7 +38,7 @@ std::string flow_cookie(const transport::Services& s, std::string_view value, in
 }
 
 // Read at request time: with PORT=0 the base URL is known only after listening.
-std::string redirect_uri(const transport::Services& s, const auth::OAuthProvider& p) {
+std::string redirect_uri(const service::Services& s, const auth::OAuthProvider& p) {
   return s.options.base_url + "/auth/" + p.name + "/callback";
 }
 
@@ -74,7 +74,7 @@ void add_oauth_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    auto& s = web->s;
                    const auth::OAuthProvider* p =
-                       transport::oauth_provider(s.options, c.params["provider"]);
+                       service::oauth_provider(s.options, c.params["provider"]);
                    if (!p) co_return not_available(*web, c.req);
                    const auth::OAuthFlow flow =
                        auth::start_oauth_flow(p->name, local_path(c.query("next")));
@@ -90,7 +90,7 @@ void add_oauth_routes(std::vector<rest::Route>& out, const WebPtr& web) {
       {bh::verb::get, "/auth/{provider}/callback", rest::Access::public_route,
        [web](rest::Context& c) -> asio::awaitable<rest::Response> {
          auto& s = web->s;
-         const auth::OAuthProvider* p = transport::oauth_provider(s.options, c.params["provider"]);
+         const auth::OAuthProvider* p = service::oauth_provider(s.options, c.params["provider"]);
          if (!p) co_return not_available(*web, c.req);
          const auto flow = auth::decode_flow_cookie(transport::cookie_value(c.req, k_flow_cookie));
          const std::string next = flow ? flow->next : "/";
@@ -128,7 +128,7 @@ void add_oauth_routes(std::vector<rest::Route>& out, const WebPtr& web) {
          };
          // Not `const auto`: GCC 12 handed a const variable initialised by this
          // co_await a garbage value (seen under ASan as a huge allocation).
-         auto profile = co_await transport::blocking_call(s.workers, exchange);
+         auto profile = co_await service::blocking_call(s.workers, exchange);
          if (!profile) {
            spdlog::warn("{} sign-in failed: {}", p->name, profile.error().message);
            co_return failed(*web, c.req,
@@ -136,7 +136,7 @@ void add_oauth_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                             bh::status::bad_gateway);
          }
 
-         auto user = co_await transport::sign_in_with_provider(s, p->name, *profile);
+         auto user = co_await s.accounts.sign_in_with_provider(p->name, *profile);
          if (!user) {
            if (user.error().kind != chat::ErrorKind::forbidden) {
              spdlog::warn("{} sign-in: no account: {}", p->name, user.error().message);

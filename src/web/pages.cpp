@@ -5,7 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "metrics/metrics.hpp"
-#include "transport/chat_service.hpp"
+#include "transport/service.hpp"
 #include "web/web.hpp"
 
 namespace parley::web {
@@ -14,9 +14,9 @@ namespace asio = boost::asio;
 namespace bh = boost::beast::http;
 namespace rest = transport::rest;
 
-std::vector<rest::Route> page_routes(transport::ChatService& chat, const WebOptions& options) {
-  auto web = std::make_shared<const Web>(
-      Web{chat, chat.services(), StaticFiles(static_dir(options.static_dir))});
+std::vector<rest::Route> page_routes(service::Services& services, const WebOptions& options) {
+  auto web =
+      std::make_shared<const Web>(Web{services, StaticFiles(static_dir(options.static_dir))});
   std::vector<rest::Route> out;
 
   out.push_back({bh::verb::get, "/health", rest::Access::public_route,

@@ -6,9 +6,7 @@
 
 #include "transport/rest/rest.hpp"
 
-namespace parley::transport {
-class ChatService;
-}
+namespace parley::transport {}
 
 namespace parley::web {
 
@@ -16,7 +14,7 @@ struct WebOptions {
   std::string static_dir;  // STATIC_DIR; empty: static/ beside the binary
 };
 
-std::vector<transport::rest::Route> page_routes(transport::ChatService& chat,
+std::vector<transport::rest::Route> page_routes(service::Services& services,
                                                 const WebOptions& options = {});
 
 }  // namespace parley::web

@@ -3,14 +3,13 @@
 // in their random chat if they have one (the room shown like any room: the list,
 // its live stream, the composer), else the lobby with "Find someone".
 //
-// The queue itself is ChatService's. A form post has no connection to tie a waiting
+// The queue itself is Services's. A form post has no connection to tie a waiting
 // user to, so the page's own stream (/events?random=1, user_feed.hpp) holds the
 // user's place: closing the page leaves the queue. Matches and the end of a chat
 // reach the page on that stream (`matched`, `chat_ended`); static/js/random.js acts
 // on them. Same-origin and CSRF rules are the other page forms' (form_routes.cpp).
 #include <boost/beast/http/field.hpp>
 
-#include "transport/store_call.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
 #include "web/room_view.hpp"
@@ -21,7 +20,6 @@ namespace parley::web {
 namespace asio = boost::asio;
 namespace bh = boost::beast::http;
 namespace rest = transport::rest;
-using transport::store_call;
 
 namespace {
 
@@ -40,8 +38,7 @@ const chat::Room* current_chat(const std::vector<chat::RoomSummary>& rooms) {
 
 asio::awaitable<chat::Result<std::vector<chat::RoomSummary>>> rooms_of(const Web& web,
                                                                        const chat::UserId& user) {
-  co_return co_await store_call<std::vector<chat::RoomSummary>>(
-      [&](auto cb) { web.s.store.list_rooms(user, cb); });
+  co_return co_await web.s.rooms.list(user);
 }
 
 void append_lobby(std::string& out, bool left) {
@@ -97,8 +94,7 @@ asio::awaitable<rest::Response> random_page(const Web& web, rest::Context& c) {
   }
 
   const chat::RoomId room_id = room->id;
-  auto members = co_await store_call<std::vector<chat::Member>>(
-      [&](auto cb) { s.store.list_members(room_id, cb); });
+  auto members = co_await s.rooms.members(room_id);
   if (!members) co_return error_text(c.req, members.error());
   auto log = co_await latest_log(web, room_id);
   if (!log) co_return error_text(c.req, log.error());
@@ -135,14 +131,14 @@ void add_random_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    auto rooms = co_await rooms_of(*web, c.who->user.id);
                    if (!rooms) co_return error_text(c.req, rooms.error());
                    if (current_chat(*rooms) != nullptr) co_return answer(c.req, "matched");
-                   auto r = co_await web->chat.join_match(*c.who);
+                   auto r = co_await web->s.matching.join(*c.who);
                    if (!r) co_return error_text(c.req, r.error());
                    co_return answer(c.req, r->matched ? "matched" : "waiting");
                  }});
 
   out.push_back({bh::verb::post, "/random/cancel", rest::Access::page,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
-                   web->chat.leave_match(c.who->user.id);
+                   web->s.matching.leave(c.who->user.id);
                    co_return from_script(c.req) ? no_content(c.req) : see_other(c.req, "/random");
                  }});
 
@@ -151,9 +147,9 @@ void add_random_routes(std::vector<rest::Route>& out, const WebPtr& web) {
   out.push_back({bh::verb::post, "/random/leave", rest::Access::page,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    const std::string room_id = form_field(c.req.body(), "room");
-                   auto room = co_await web->chat.viewable_room(*c.who, room_id);
+                   auto room = co_await web->s.rooms.viewable(*c.who, room_id);
                    if (room && room->kind == chat::RoomKind::random) {
-                     auto r = co_await web->chat.leave(*c.who, room_id);
+                     auto r = co_await web->s.rooms.leave(*c.who, room_id);
                      if (!r && r.error().kind != chat::ErrorKind::not_found) {
                        co_return error_text(c.req, r.error());
                      }

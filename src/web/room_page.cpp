@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "chat/validate.hpp"
-#include "transport/store_call.hpp"
 #include "web/fragments.hpp"
 #include "web/html.hpp"
 #include "web/layout.hpp"
@@ -19,7 +18,6 @@ namespace parley::web {
 namespace asio = boost::asio;
 namespace bh = boost::beast::http;
 namespace rest = transport::rest;
-using transport::store_call;
 
 namespace {
 
@@ -33,7 +31,7 @@ asio::awaitable<chat::Result<std::pair<store::HistoryPage, std::string>>> log_pa
     const Web& web, const store::HistoryQuery& q,
     chat::Seq through = std::numeric_limits<chat::Seq>::max()) {
   auto& s = web.s;
-  auto page = co_await store_call<store::HistoryPage>([&](auto cb) { s.store.history(q, cb); });
+  auto page = co_await s.messages.history(q);
   if (!page) co_return page.error();
   if (!page->events.empty() && page->events.back().seq > through) {
     std::erase_if(page->events, [&](const chat::Event& e) { return e.seq > through; });
@@ -43,8 +41,7 @@ asio::awaitable<chat::Result<std::pair<store::HistoryPage, std::string>>> log_pa
   if (!page->events.empty()) {
     const chat::Seq first = page->events.front().seq;
     const chat::Seq last = page->events.back().seq;
-    auto n = co_await store_call<std::vector<store::MessageAnnotation>>(
-        [&](auto cb) { s.store.annotations(q.room, first, last, cb); });
+    auto n = co_await s.messages.annotations(q.room, first, last);
     if (!n) co_return n.error();
     notes = std::move(*n);
   }
@@ -143,15 +140,13 @@ asio::awaitable<rest::Response> room_page(const Web& web, rest::Context& c,
                                           const std::string& room_id) {
   auto& s = web.s;
   const chat::UserRef& me = c.who->user;
-  auto room = co_await web.chat.viewable_room(*c.who, room_id);
+  auto room = co_await web.s.rooms.viewable(*c.who, room_id);
   if (!room) co_return not_found_page(web, c.req, me);
   // A random chat has its own page, with the leave-and-find-again flow around it.
   if (room->kind == chat::RoomKind::random) co_return see_other(c.req, "/random");
-  auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
-      [&](auto cb) { s.store.list_rooms(me.id, cb); });
+  auto rooms = co_await s.rooms.list(me.id);
   if (!rooms) co_return error_text(c.req, rooms.error());
-  auto members = co_await store_call<std::vector<chat::Member>>(
-      [&](auto cb) { s.store.list_members(room->id, cb); });
+  auto members = co_await s.rooms.members(room->id);
   if (!members) co_return error_text(c.req, members.error());
   // A member with unread messages opens the room where they start; anyone else on
   // the newest page.
@@ -319,8 +314,7 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
                    auto& s = web->s;
                    const chat::UserRef& me = c.who->user;
-                   auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
-                       [&](auto cb) { s.store.list_rooms(me.id, cb); });
+                   auto rooms = co_await s.rooms.list(me.id);
                    if (!rooms) co_return error_text(c.req, rooms.error());
                    // The list is newest activity first: the newest room the user can see.
                    if (!rooms->empty())
@@ -349,7 +343,7 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
   out.push_back(
       {bh::verb::get, "/rooms/{id}/history", rest::Access::page,
        [web](rest::Context& c) -> asio::awaitable<rest::Response> {
-         auto room = co_await web->chat.viewable_room(*c.who, c.params["id"]);
+         auto room = co_await web->s.rooms.viewable(*c.who, c.params["id"]);
          if (!room) co_return error_text(c.req, room.error());
          const int limit = web->s.options.limits.history_default;
          std::string out;
@@ -388,10 +382,9 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
 
   out.push_back({bh::verb::get, "/rooms/{id}/members", rest::Access::page,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {
-                   auto room = co_await web->chat.viewable_room(*c.who, c.params["id"]);
+                   auto room = co_await web->s.rooms.viewable(*c.who, c.params["id"]);
                    if (!room) co_return error_text(c.req, room.error());
-                   auto members = co_await store_call<std::vector<chat::Member>>(
-                       [&](auto cb) { web->s.store.list_members(room->id, cb); });
+                   auto members = co_await web->s.rooms.members(room->id);
                    if (!members) co_return error_text(c.req, members.error());
                    std::string out;
                    append_members(out, *web, *members, c.who->user);
@@ -410,11 +403,9 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    if (other_id == me.id || !chat::is_valid_id(other_id)) {
                      co_return not_found_page(*web, c.req, me);
                    }
-                   auto other = co_await store_call<chat::User>(
-                       [&](auto cb) { s.store.get_user(other_id, cb); });
+                   auto other = co_await s.accounts.user(other_id);
                    if (!other) co_return not_found_page(*web, c.req, me);
-                   auto shared = co_await store_call<std::optional<chat::RoomId>>(
-                       [&](auto cb) { s.store.shared_direct_room(me.id, other_id, cb); });
+                   auto shared = co_await s.direct.shared_room(me.id, other_id);
                    if (!shared) co_return error_text(c.req, shared.error());
                    if (*shared) co_return see_other(c.req, "/rooms/" + **shared);
                    std::string body = "<main class=\"notice\"><h1>";
@@ -437,14 +428,10 @@ void add_room_routes(std::vector<rest::Route>& out, const WebPtr& web) {
                    if (other_id == c.who->user.id || !chat::is_valid_id(other_id)) {
                      co_return not_found_page(*web, c.req, c.who->user);
                    }
-                   auto other = co_await store_call<chat::User>(
-                       [&](auto cb) { s.store.get_user(other_id, cb); });
-                   if (!other) co_return not_found_page(*web, c.req, c.who->user);
-                   auto me = co_await store_call<chat::User>(
-                       [&](auto cb) { s.store.get_user(c.who->user.id, cb); });
-                   if (!me) co_return error_text(c.req, me.error());
-                   auto room = co_await store_call<chat::Room>(
-                       [&](auto cb) { s.store.direct_room(me->ref(), other->ref(), cb); });
+                   auto room = co_await s.direct.open(*c.who, other_id);
+                   if (!room && room.error().kind == chat::ErrorKind::not_found) {
+                     co_return not_found_page(*web, c.req, c.who->user);
+                   }
                    if (!room) co_return error_text(c.req, room.error());
                    co_return see_other(c.req, "/rooms/" + room->id);
                  }});

@@ -1,18 +1,17 @@
 #pragma once
-// What every page handler of web/ shares: the chat service, its services and the
-// static files. Built once by page_routes(); handlers hold it by shared_ptr.
+// What every page handler of web/ shares: the services and the static files. Built once by
+// page_routes(); handlers hold it by shared_ptr.
 #include <memory>
 #include <vector>
 
-#include "transport/chat_service.hpp"
 #include "transport/rest/rest.hpp"
+#include "transport/service.hpp"
 #include "web/static_files.hpp"
 
 namespace parley::web {
 
 struct Web {
-  transport::ChatService& chat;
-  transport::Services& s;
+  service::Services& s;
   StaticFiles assets;
 };
 

@@ -5,12 +5,11 @@
 #include "auth/jwt.hpp"
 #include "auth/tokens.hpp"
 #include "chat/validate.hpp"
-#include "transport/accounts.hpp"
+#include "service/accounts.hpp"
 #include "transport/authenticate.hpp"
-#include "transport/chat_service.hpp"
 #include "transport/json_input.hpp"
 #include "transport/rest/routes_detail.hpp"
-#include "transport/store_call.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport::rest {
 
@@ -55,14 +54,12 @@ chat::Result<Credentials> read_credentials(const Services& s, const Request& req
 
 }  // namespace
 
-void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
-  Services& s = chat.services();
-
+void add_auth_routes(std::vector<Route>& out, Services& s) {
   out.push_back({http::verb::post, "/api/register", Access::public_route,
                  [&s](Context& c) -> asio::awaitable<Response> {
                    auto creds = read_credentials(s, c.req);
                    if (!creds) co_return error(c.req, creds.error());
-                   auto user = co_await register_account(s, creds->name, creds->password);
+                   auto user = co_await s.accounts.register_password(creds->name, creds->password);
                    if (!user) co_return error(c.req, user.error());
                    co_return ok(c.req, json::object{{"user_id", user->id}}, http::status::created);
                  }});
@@ -71,7 +68,7 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
                  [&s](Context& c) -> asio::awaitable<Response> {
                    auto creds = read_credentials(s, c.req);
                    if (!creds) co_return error(c.req, creds.error());
-                   auto user = co_await check_password_login(s, creds->name, creds->password);
+                   auto user = co_await s.accounts.check_password(creds->name, creds->password);
                    if (!user) co_return error(c.req, user.error());
                    co_return co_await signed_in(s, c.req, *user);
                  }});
@@ -87,7 +84,7 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
                    if (auto v = chat::check_display_name(*name, s.options.limits); !v) {
                      co_return error(c.req, v.error());
                    }
-                   auto user = co_await create_guest(s, *name);
+                   auto user = co_await s.sessions.create_guest(*name);
                    if (!user) co_return error(c.req, user.error());
                    co_return co_await signed_in(s, c.req, *user);
                  }});
@@ -96,8 +93,7 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
                  [&s](Context& c) -> asio::awaitable<Response> {
                    std::string cookie = cookie_value(c.req, k_session_cookie);
                    if (!cookie.empty()) {
-                     co_await store_call<void>(
-                         [&](auto cb) { s.store.delete_session(auth::sha256_hex(cookie), cb); });
+                     co_await s.sessions.end(cookie);
                    }
                    auto res = no_content(c.req);
                    res.set(http::field::set_cookie, clear_session_cookie(s));
@@ -106,8 +102,7 @@ void add_auth_routes(std::vector<Route>& out, ChatService& chat) {
 
   out.push_back(
       {http::verb::get, "/api/me", Access::user, [&s](Context& c) -> asio::awaitable<Response> {
-         auto user = co_await store_call<chat::User>(
-             [&](auto cb) { s.store.get_user(c.who->user.id, cb); });
+         auto user = co_await s.accounts.user(c.who->user.id);
          if (!user)
            co_return error(c.req, ErrorKind::unauthorized, "this account no longer exists");
          co_return ok(c.req, json::object{{"id", user->id},

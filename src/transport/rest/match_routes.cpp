@@ -4,9 +4,9 @@
 // refused (409) rather than left waiting for a notice it cannot receive.
 #include <boost/json/object.hpp>
 
-#include "transport/chat_service.hpp"
-#include "transport/event_json.hpp"
+#include "service/event_json.hpp"
 #include "transport/rest/routes_detail.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport::rest {
 
@@ -14,20 +14,20 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
-void add_match_routes(std::vector<Route>& out, ChatService& chat) {
-  out.push_back({http::verb::post, "/api/match", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
-                   auto r = co_await chat.join_match(*c.who, /*needs_connection=*/true);
-                   if (!r) co_return error(c.req, r.error());
-                   if (!r->matched) co_return ok(c.req, json::object{{"status", "waiting"}});
-                   co_return ok(c.req, json::object{{"status", "matched"},
-                                                    {"room", room_json(r->room)},
-                                                    {"peer", user_ref_json(r->peer)}});
-                 }});
+void add_match_routes(std::vector<Route>& out, Services& s) {
+  out.push_back(
+      {http::verb::post, "/api/match", Access::user, [&s](Context& c) -> asio::awaitable<Response> {
+         auto r = co_await s.matching.join(*c.who, /*needs_connection=*/true);
+         if (!r) co_return error(c.req, r.error());
+         if (!r->matched) co_return ok(c.req, json::object{{"status", "waiting"}});
+         co_return ok(c.req, json::object{{"status", "matched"},
+                                          {"room", room_json(r->room)},
+                                          {"peer", user_ref_json(r->peer)}});
+       }});
 
   out.push_back({http::verb::delete_, "/api/match", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
-                   chat.leave_match(c.who->user.id);
+                 [&s](Context& c) -> asio::awaitable<Response> {
+                   s.matching.leave(c.who->user.id);
                    co_return no_content(c.req);
                  }});
 }

@@ -14,11 +14,10 @@
 #include <vector>
 
 #include "chat/error.hpp"
-#include "transport/identity.hpp"
+#include "service/identity.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport {
-
-class ChatService;
 
 namespace rest {
 
@@ -45,7 +44,7 @@ struct Route {
   Handler handler;
 };
 
-std::vector<Route> routes(ChatService& chat);
+std::vector<Route> routes(Services& services);
 
 // Envelope responses (API.md Conventions).
 Response ok(const Request& req, boost::json::value data,

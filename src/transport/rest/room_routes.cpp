@@ -3,11 +3,10 @@
 #include <boost/json/object.hpp>
 
 #include "chat/validate.hpp"
-#include "transport/chat_service.hpp"
-#include "transport/event_json.hpp"
+#include "service/event_json.hpp"
 #include "transport/json_input.hpp"
 #include "transport/rest/routes_detail.hpp"
-#include "transport/store_call.hpp"
+#include "transport/service.hpp"
 
 namespace parley::transport::rest {
 
@@ -16,13 +15,10 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 using chat::ErrorKind;
 
-void add_room_routes(std::vector<Route>& out, ChatService& chat) {
-  Services& s = chat.services();
-
+void add_room_routes(std::vector<Route>& out, Services& s) {
   out.push_back(
       {http::verb::get, "/api/rooms", Access::user, [&s](Context& c) -> asio::awaitable<Response> {
-         auto rooms = co_await store_call<std::vector<chat::RoomSummary>>(
-             [&](auto cb) { s.store.list_rooms(c.who->user.id, cb); });
+         auto rooms = co_await s.rooms.list(c.who->user.id);
          if (!rooms) co_return error(c.req, rooms.error());
          json::array list;
          for (const auto& r : *rooms) {
@@ -34,61 +30,59 @@ void add_room_routes(std::vector<Route>& out, ChatService& chat) {
          co_return ok(c.req, std::move(list));
        }});
 
-  out.push_back({http::verb::post, "/api/rooms", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
-                   auto in = JsonInput::parse(c.req.body(), {"name", "visibility"});
-                   if (!in) co_return error(c.req, in.error());
-                   auto name = in->string("name");
-                   if (!name) co_return error(c.req, name.error());
-                   auto vis_text = in->optional_string("visibility");
-                   if (!vis_text) co_return error(c.req, vis_text.error());
-                   auto vis = chat::parse_visibility(vis_text->value_or("public"));
-                   if (!vis)
-                     co_return error(c.req, ErrorKind::invalid,
-                                     "visibility must be 'public' or 'private'");
-                   auto room = co_await chat.create_room(*c.who, *name, *vis);
-                   if (!room) co_return error(c.req, room.error());
-                   co_return ok(c.req, room_json(*room), http::status::created);
-                 }});
+  out.push_back(
+      {http::verb::post, "/api/rooms", Access::user, [&s](Context& c) -> asio::awaitable<Response> {
+         auto in = JsonInput::parse(c.req.body(), {"name", "visibility"});
+         if (!in) co_return error(c.req, in.error());
+         auto name = in->string("name");
+         if (!name) co_return error(c.req, name.error());
+         auto vis_text = in->optional_string("visibility");
+         if (!vis_text) co_return error(c.req, vis_text.error());
+         auto vis = chat::parse_visibility(vis_text->value_or("public"));
+         if (!vis)
+           co_return error(c.req, ErrorKind::invalid, "visibility must be 'public' or 'private'");
+         auto room = co_await s.rooms.create(*c.who, *name, *vis);
+         if (!room) co_return error(c.req, room.error());
+         co_return ok(c.req, room_json(*room), http::status::created);
+       }});
 
   out.push_back({http::verb::get, "/api/rooms/{id}", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
-                   auto room = co_await chat.viewable_room(*c.who, c.params["id"]);
+                 [&s](Context& c) -> asio::awaitable<Response> {
+                   auto room = co_await s.rooms.viewable(*c.who, c.params["id"]);
                    if (!room) co_return error(c.req, room.error());
                    co_return ok(c.req, room_json(*room));
                  }});
 
   out.push_back({http::verb::post, "/api/rooms/{id}/join", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
-                   auto r = co_await chat.join(*c.who, c.params["id"]);
+                 [&s](Context& c) -> asio::awaitable<Response> {
+                   auto r = co_await s.rooms.join(*c.who, c.params["id"]);
                    if (!r) co_return error(c.req, r.error());
                    co_return no_content(c.req);
                  }});
 
   out.push_back({http::verb::post, "/api/rooms/{id}/leave", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
-                   auto r = co_await chat.leave(*c.who, c.params["id"]);
+                 [&s](Context& c) -> asio::awaitable<Response> {
+                   auto r = co_await s.rooms.leave(*c.who, c.params["id"]);
                    if (!r) co_return error(c.req, r.error());
                    co_return no_content(c.req);
                  }});
 
   out.push_back({http::verb::post, "/api/rooms/{id}/read", Access::user,
-                 [&chat](Context& c) -> asio::awaitable<Response> {
+                 [&s](Context& c) -> asio::awaitable<Response> {
                    auto in = JsonInput::parse(c.req.body(), {"seq"});
                    if (!in) co_return error(c.req, in.error());
                    auto seq = in->integer("seq");
                    if (!seq) co_return error(c.req, seq.error());
-                   auto r = co_await chat.mark_read(*c.who, c.params["id"], *seq);
+                   auto r = co_await s.rooms.mark_read(*c.who, c.params["id"], *seq);
                    if (!r) co_return error(c.req, r.error());
                    co_return no_content(c.req);
                  }});
 
   out.push_back({http::verb::get, "/api/rooms/{id}/members", Access::user,
-                 [&chat, &s](Context& c) -> asio::awaitable<Response> {
-                   auto room = co_await chat.viewable_room(*c.who, c.params["id"]);
+                 [&s](Context& c) -> asio::awaitable<Response> {
+                   auto room = co_await s.rooms.viewable(*c.who, c.params["id"]);
                    if (!room) co_return error(c.req, room.error());
-                   auto members = co_await store_call<std::vector<chat::Member>>(
-                       [&](auto cb) { s.store.list_members(room->id, cb); });
+                   auto members = co_await s.rooms.members(room->id);
                    if (!members) co_return error(c.req, members.error());
                    json::array list;
                    for (const auto& m : *members) {
@@ -104,18 +98,7 @@ void add_room_routes(std::vector<Route>& out, ChatService& chat) {
 
   out.push_back({http::verb::post, "/api/dm/{user_id}", Access::user,
                  [&s](Context& c) -> asio::awaitable<Response> {
-                   const auto& other_id = c.params["user_id"];
-                   if (other_id == c.who->user.id) {
-                     co_return error(c.req, ErrorKind::invalid, "a direct room needs another user");
-                   }
-                   auto other = co_await store_call<chat::User>(
-                       [&](auto cb) { s.store.get_user(other_id, cb); });
-                   if (!other) co_return error(c.req, ErrorKind::not_found, "no such user");
-                   auto me = co_await store_call<chat::User>(
-                       [&](auto cb) { s.store.get_user(c.who->user.id, cb); });
-                   if (!me) co_return error(c.req, me.error());
-                   auto room = co_await store_call<chat::Room>(
-                       [&](auto cb) { s.store.direct_room(me->ref(), other->ref(), cb); });
+                   auto room = co_await s.direct.open(*c.who, c.params["user_id"]);
                    if (!room) co_return error(c.req, room.error());
                    co_return ok(c.req, room_json(*room));
                  }});

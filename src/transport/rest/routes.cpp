@@ -4,12 +4,12 @@
 
 namespace parley::transport::rest {
 
-std::vector<Route> routes(ChatService& chat) {
+std::vector<Route> routes(Services& services) {
   std::vector<Route> out;
-  add_auth_routes(out, chat);
-  add_room_routes(out, chat);
-  add_message_routes(out, chat);
-  add_match_routes(out, chat);
+  add_auth_routes(out, services);
+  add_room_routes(out, services);
+  add_message_routes(out, services);
+  add_match_routes(out, services);
   return out;
 }
 

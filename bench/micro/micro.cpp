@@ -21,8 +21,8 @@
 #include "hub/subscriber.hpp"
 #include "text/markdown.hpp"
 #include "transport/encode.hpp"
+#include "transport/io/socket_writer.hpp"
 #include "transport/json_input.hpp"
-#include "transport/socket_writer.hpp"
 #include "transport/ws/frame.hpp"
 #include "web/event_html.hpp"
 

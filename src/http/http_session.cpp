@@ -11,11 +11,10 @@
 #include "http/wire.hpp"
 #include "metrics/metrics.hpp"
 #include "transport/authenticate.hpp"
-#include "transport/sse_session.hpp"
-#include "transport/user_feed.hpp"
-#include "transport/user_stream.hpp"
+#include "transport/sse/room_stream.hpp"
+#include "transport/sse/user_stream.hpp"
 #include "transport/ws/handshake.hpp"
-#include "transport/ws_session.hpp"
+#include "transport/ws/session.hpp"
 
 namespace parley::http {
 
@@ -180,11 +179,9 @@ asio::awaitable<void> serve_http(Server::Impl& server, hub::Shard& shard,
                                          std::move(*ctx.who), resume);
             co_return;
           }
-          case RouteKind::sse_user:
+          case RouteKind::stream:
             server.metrics.connection_upgraded(metrics::Transport::sse);
-            // ?random=1: the /random page's stream, which holds its queue place.
-            transport::start_user_feed_session(server.services, shard, std::move(stream),
-                                               std::move(*ctx.who), ctx.query("random") == "1");
+            target.stream(shard, std::move(stream), ctx);
             co_return;
           case RouteKind::handler:
             if (wrong_content_type(req)) {

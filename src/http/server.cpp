@@ -35,16 +35,14 @@ Server::Server(ServerOptions options, service::Services& services, hub::Hub& hub
   r.add(bh::verb::get, "/api/ws", {RouteKind::websocket, Access::user, {}});
   r.add(bh::verb::get, "/api/rooms/{id}/events", {RouteKind::sse_json, Access::user, {}});
   r.add(bh::verb::get, "/rooms/{id}/events", {RouteKind::sse_html, Access::page, {}});
-  r.add(bh::verb::get, "/events", {RouteKind::sse_user, Access::page, {}});
   r.add(bh::verb::get, "/api/events", {RouteKind::user_stream, Access::user, {}});
-  for (auto& route : transport::rest::routes(services)) {
+  auto add = [&r](transport::rest::Route& route) {
+    const auto kind = route.stream ? RouteKind::stream : RouteKind::handler;
     r.add(route.method, route.pattern,
-          {RouteKind::handler, route.access, std::move(route.handler)});
-  }
-  for (auto& route : pages) {
-    r.add(route.method, route.pattern,
-          {RouteKind::handler, route.access, std::move(route.handler)});
-  }
+          {kind, route.access, std::move(route.handler), std::move(route.stream)});
+  };
+  for (auto& route : transport::rest::routes(services)) add(route);
+  for (auto& route : pages) add(route);
 }
 
 Server::~Server() {

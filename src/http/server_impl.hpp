@@ -14,12 +14,13 @@
 
 namespace parley::http {
 
-enum class RouteKind { handler, websocket, sse_json, sse_html, user_stream, sse_user };
+enum class RouteKind { handler, websocket, sse_json, sse_html, user_stream, stream };
 
 struct RouteTarget {
   RouteKind kind = RouteKind::handler;
   transport::rest::Access access = transport::rest::Access::public_route;
   transport::rest::Handler handler;
+  transport::rest::StreamStart stream = {};  // RouteKind::stream
 };
 
 struct Server::Impl {

@@ -228,7 +228,14 @@ bool Streamer::enqueue(hub::FramePtr frame) {
 
 bool Streamer::within_bound() {
   if (closed_) return false;
-  if (queued_bytes() <= s_.options.max_queue_bytes) return true;
+  const std::size_t queued = queued_bytes();
+  const std::size_t bound = s_.options.max_queue_bytes;
+  // Slow means the socket does not take what it is sent: output past the bound waits
+  // behind a write that has not finished. Output queued between two flushes of a
+  // reader that keeps up is not that (a burst of sends, or a shard thread that was
+  // descheduled): the next flush writes it, so it may reach twice the bound, which
+  // still bounds the memory a connection holds.
+  if (queued <= bound || (!writing_ && queued <= 2 * bound)) return true;
   // A slow subscriber never slows others (API.md 4): drop it; it resumes from its
   // last seq when it reconnects.
   s_.metrics.slow_subscriber_disconnected();

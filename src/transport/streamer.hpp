@@ -8,8 +8,9 @@
 //   (catch-up); the same path serves a resume from a client's last seq.
 // - A resume point older than retention yields one `reset` frame, then the events
 //   retention still holds.
-// - Past max_queue_bytes of unsent output the session is closed: the client
-//   reconnects with its last seq and loses nothing.
+// - Past max_queue_bytes of unsent output behind a write the socket has not taken
+//   (or twice that in any case) the session is closed: the client reconnects with
+//   its last seq and loses nothing.
 // All of it runs on the session's shard thread; nothing here locks.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -6,6 +6,7 @@
 
 #include "metrics/metrics.hpp"
 #include "transport/service.hpp"
+#include "web/user_feed.hpp"
 #include "web/web.hpp"
 
 namespace parley::web {
@@ -18,6 +19,17 @@ std::vector<rest::Route> page_routes(service::Services& services, const WebOptio
   auto web =
       std::make_shared<const Web>(Web{services, StaticFiles(static_dir(options.static_dir))});
   std::vector<rest::Route> out;
+
+  // The page's own stream (user_feed.hpp); ?random=1: the /random page's, which holds
+  // the user's place in the random-chat queue.
+  out.push_back({bh::verb::get,
+                 "/events",
+                 rest::Access::page,
+                 {},
+                 [web](hub::Shard& shard, boost::beast::tcp_stream stream, rest::Context& c) {
+                   start_user_feed_session(web->s, shard, std::move(stream), *c.who,
+                                           c.query("random") == "1");
+                 }});
 
   out.push_back({bh::verb::get, "/health", rest::Access::public_route,
                  [web](rest::Context& c) -> asio::awaitable<rest::Response> {

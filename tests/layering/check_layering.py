@@ -27,7 +27,7 @@ ALLOWED = {
     "service": {"chat", "text", "auth", "store", "bus", "hub", "metrics"},
     "transport": {"chat", "text", "auth", "store", "bus", "hub", "metrics", "service"},
     "http": {"chat", "hub", "metrics", "service", "transport"},
-    "web": {"chat", "text", "auth", "store", "hub", "metrics", "service", "transport"},
+    "web": {"chat", "text", "auth", "store", "bus", "hub", "metrics", "service", "transport"},
     "app": {"chat", "text", "auth", "store", "bus", "hub", "metrics", "service", "transport",
             "http", "web"},
 }

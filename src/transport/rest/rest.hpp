@@ -3,6 +3,7 @@
 // authentication; a handler receives the parsed request, the caller's identity
 // (for routes that need one) and the path parameters, and returns the response.
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "chat/error.hpp"
+#include "hub/shard.hpp"
 #include "service/identity.hpp"
 #include "transport/service.hpp"
 
@@ -33,6 +35,9 @@ struct Context {
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Context&)>;
+// A route whose handler takes the connection over for a long-lived stream (SSE):
+// the HTTP layer has authenticated and counted it; the stream owns it from here.
+using StreamStart = std::function<void(hub::Shard&, boost::beast::tcp_stream, Context&)>;
 
 // public_route: anyone; user: 401 without credentials; page: 302 to /login without.
 enum class Access { public_route, user, page };
@@ -42,6 +47,7 @@ struct Route {
   std::string pattern;  // "/api/rooms/{id}/messages/{seq}"
   Access access;
   Handler handler;
+  StreamStart stream = {};  // set instead of `handler` for a stream route
 };
 
 std::vector<Route> routes(Services& services);

@@ -1,8 +1,8 @@
-#include "transport/sse_session.hpp"
+#include "transport/sse/room_stream.hpp"
 
 #include "transport/encode.hpp"
 #include "transport/service.hpp"
-#include "transport/sse_stream.hpp"
+#include "transport/sse/stream.hpp"
 
 namespace parley::transport {
 

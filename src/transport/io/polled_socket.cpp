@@ -1,4 +1,4 @@
-#include "transport/polled_socket.hpp"
+#include "transport/io/polled_socket.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>

@@ -7,7 +7,7 @@
 #include <memory>
 #include <span>
 
-#include "transport/poller.hpp"
+#include "transport/io/poller.hpp"
 
 namespace parley::transport {
 

@@ -8,9 +8,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include "transport/polled_socket.hpp"
+#include "transport/io/polled_socket.hpp"
+#include "transport/io/socket_writer.hpp"
 #include "transport/service.hpp"
-#include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
 
 namespace parley::transport {

@@ -1,4 +1,4 @@
-#include "transport/user_stream.hpp"
+#include "transport/sse/user_stream.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -16,7 +16,7 @@
 #include "transport/encode.hpp"
 #include "transport/member_rooms.hpp"
 #include "transport/service.hpp"
-#include "transport/sse_stream.hpp"
+#include "transport/sse/stream.hpp"
 
 namespace parley::transport {
 

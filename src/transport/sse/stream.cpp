@@ -1,4 +1,4 @@
-#include "transport/sse_stream.hpp"
+#include "transport/sse/stream.hpp"
 
 #include <sys/socket.h>
 

@@ -31,9 +31,10 @@
 #include "service/identity.hpp"
 #include "transport/service.hpp"
 
-namespace parley::transport {
+namespace parley::web {
 
-void start_user_feed_session(Services& services, hub::Shard& shard, boost::beast::tcp_stream stream,
-                             Identity who, bool holds_match = false);
+void start_user_feed_session(service::Services& services, hub::Shard& shard,
+                             boost::beast::tcp_stream stream, service::Identity who,
+                             bool holds_match = false);
 
-}  // namespace parley::transport
+}  // namespace parley::web

@@ -1,4 +1,4 @@
-#include "transport/user_feed.hpp"
+#include "web/user_feed.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,21 +10,25 @@
 #include "transport/encode.hpp"
 #include "transport/member_rooms.hpp"
 #include "transport/service.hpp"
-#include "transport/sse_stream.hpp"
+#include "transport/sse/stream.hpp"
 
-namespace parley::transport {
+namespace parley::web {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace json = boost::json;
+using transport::MemberRooms;
+using transport::RoomNews;
+using transport::sse_event;
+using transport::SseStream;
 
 namespace {
 
 // Follows the user's rooms through MemberRooms: a tick needs only the newest seq.
 class UserFeed final : public SseStream {
  public:
-  UserFeed(Services& services, hub::Shard& shard, beast::tcp_stream stream, Identity who,
-           bool holds_match)
+  UserFeed(service::Services& services, hub::Shard& shard, beast::tcp_stream stream,
+           service::Identity who, bool holds_match)
       : SseStream(services, shard, hub::Format::ws, std::move(who), std::move(stream)),
         holds_match_(holds_match),
         rooms_(shard_, *this, who_.user.id) {}
@@ -130,10 +134,10 @@ class UserFeed final : public SseStream {
 
 }  // namespace
 
-void start_user_feed_session(Services& services, hub::Shard& shard, beast::tcp_stream stream,
-                             Identity who, bool holds_match) {
+void start_user_feed_session(service::Services& services, hub::Shard& shard,
+                             beast::tcp_stream stream, service::Identity who, bool holds_match) {
   std::make_shared<UserFeed>(services, shard, std::move(stream), std::move(who), holds_match)
       ->start();
 }
 
-}  // namespace parley::transport
+}  // namespace parley::web

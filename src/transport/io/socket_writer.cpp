@@ -1,4 +1,4 @@
-#include "transport/socket_writer.hpp"
+#include "transport/io/socket_writer.hpp"
 
 #include <sys/socket.h>
 

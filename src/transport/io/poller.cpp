@@ -1,4 +1,4 @@
-#include "transport/poller.hpp"
+#include "transport/io/poller.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "transport/ws_session.hpp"
+#include "transport/ws/session.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -16,11 +16,12 @@
 #include "service/event_json.hpp"
 #include "service/sessions.hpp"
 #include "transport/encode.hpp"
+#include "transport/io/polled_socket.hpp"
+#include "transport/io/socket_writer.hpp"
 #include "transport/json_input.hpp"
-#include "transport/polled_socket.hpp"
 #include "transport/service.hpp"
-#include "transport/socket_writer.hpp"
 #include "transport/streamer.hpp"
+#include "transport/ws/commands.hpp"
 #include "transport/ws/frame.hpp"
 
 namespace parley::transport {
@@ -46,7 +47,10 @@ std::span<char> read_scratch() {
   return buffer;
 }
 
-class WsSession final : public Streamer, public hub::Tickable, public PolledSocket {
+class WsSession final : public Streamer,
+                        public hub::Tickable,
+                        public PolledSocket,
+                        public ws::Connection {
  public:
   WsSession(Services& services, hub::Shard& shard, tcp::socket socket, Identity who)
       : Streamer(services, shard, hub::Format::ws, metrics::Transport::ws, std::move(who)),
@@ -147,7 +151,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
         on_frame(frame);
         continue;
       }
-      const bool is_send = *held_ && is_type(**held_, "send");
+      const bool is_send = *held_ && ws::is_type(**held_, "send");
       if (seq_busy_ || (is_send ? sends_ >= k_max_sends_in_flight : sends_ > 0)) break;
       auto parsed = std::move(*held_);
       held_.reset();
@@ -217,11 +221,6 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     peer_closed_ = true;
     closing_input_done_ = true;
     send_close(code, "");
-  }
-
-  static bool is_type(const json::object& o, std::string_view type) {
-    auto it = o.find("type");
-    return it != o.end() && it->value().is_string() && it->value().get_string() == type;
   }
 
   // --- Writing ---------------------------------------------------------------
@@ -390,26 +389,10 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
 
   // --- Frames ----------------------------------------------------------------
 
-  void send_json(const json::object& o) { enqueue(hub::make_frame(json::serialize(o))); }
-
-  static json::object error_json(const chat::Error& e, const json::object* context) {
-    json::object o{{"type", "error"}, {"code", chat::status_of(e.kind)}, {"content", e.message}};
-    if (context) {
-      for (auto key : {"room", "client_id"}) {
-        if (auto it = context->find(key); it != context->end()) o[key] = it->value();
-      }
-    }
-    return o;
-  }
-
-  void send_error(const chat::Error& e, const json::object* context = nullptr) {
-    send_json(error_json(e, context));
-  }
-
   // One frame that runs alone (everything but `send`).
   asio::awaitable<void> run_frame(chat::Result<json::object> parsed) {
     auto self = shared_from_this();
-    co_await handle(parsed);
+    co_await run_command(*this, parsed);
     seq_busy_ = false;
     pump();
   }
@@ -417,7 +400,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
   // One `send`; its answer is released in the order of the sends (respond()).
   asio::awaitable<void> run_send(json::object obj, std::uint64_t ticket) {
     auto self = shared_from_this();
-    auto answer = co_await on_send(obj);
+    auto answer = co_await ws::run_send(*this, obj);
     auto frame = hub::make_frame(json::serialize(answer));
     respond(ticket, frame);
     --sends_;
@@ -445,170 +428,16 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
     }
   }
 
-  // By reference: see blocking.hpp on GCC 12 and temporaries in co_await.
-  asio::awaitable<void> handle(chat::Result<json::object>& obj) {
-    if (!obj) {
-      send_error(obj.error());
-      co_return;
-    }
-    auto type_it = obj->find("type");
-    if (type_it == obj->end() || !type_it->value().is_string()) {
-      send_error({ErrorKind::bad_request, "missing field 'type'"});
-      co_return;
-    }
-    std::string type(type_it->value().get_string());
-    // Frames that carry only their type refuse extra fields like every other frame
-    // (API.md: an unknown field is an error naming it), so a client's typo shows.
-    if (type == "ping" || type == "get_online_list" || type == "get_offline" ||
-        type == "leave_match") {
-      if (auto in = JsonInput::of(json::object(*obj), {"type"}); !in) {
-        co_return send_error(in.error());
-      }
-    }
-    if (type == "subscribe") {
-      co_await on_subscribe(*obj);
-    } else if (type == "unsubscribe") {
-      auto in = JsonInput::of(std::move(*obj), {"type", "room"});
-      auto room = in ? in->string("room") : chat::Result<std::string>(in.error());
-      if (!room) co_return send_error(room.error());
-      if (!chat::is_valid_id(*room)) co_return send_error({ErrorKind::not_found, "no such room"});
-      unfollow(*room);
-    } else if (type == "typing") {  // (`send` never comes here: pump() runs it, in flight)
-      auto in = JsonInput::of(std::move(*obj), {"type", "room", "on"});
-      if (!in) co_return send_error(in.error());
-      auto room = in->string("room");
-      auto on = in->boolean("on");
-      if (!room) co_return send_error(room.error());
-      if (!on) co_return send_error(on.error());
-      if (!following(*room)) {
-        co_return send_error({ErrorKind::conflict, "subscribe to the room first"}, &in->object());
-      }
-      s_.rooms.typing(who_, *room, *on);
-    } else if (type == "read") {
-      auto in = JsonInput::of(std::move(*obj), {"type", "room", "seq"});
-      if (!in) co_return send_error(in.error());
-      auto room = in->string("room");
-      auto seq = in->integer("seq");
-      if (!room) co_return send_error(room.error());
-      if (!seq) co_return send_error(seq.error());
-      auto r = co_await s_.rooms.mark_read(who_, *room, *seq);
-      if (!r) send_error(r.error(), &in->object());
-    } else if (type == "get_online_list") {
-      json::array list;
-      for (auto& id : s_.presence.users()) list.push_back(json::string(id));
-      send_json({{"type", "online_list"}, {"data", std::move(list)}});
-    } else if (type == "ping") {
-      send_json({{"type", "pong"}});
-    } else if (type == "chat") {
-      co_await on_chat(*obj);
-    } else if (type == "get_offline") {
-      co_await on_get_offline();
-    } else if (type == "match") {
-      auto in = JsonInput::of(std::move(*obj), {"type"});
-      if (!in) co_return send_error(in.error());
-      auto r = co_await s_.matching.join(who_);
-      if (!r) co_return send_error(r.error());
-      // Matched now: the `matched` notice arrives through the user channel, like
-      // it does for the peer. Still waiting: say so, and leave the queue on close
-      // (unless the place was matched or asked for again elsewhere by then).
-      match_ticket_ = r->ticket;
-      if (!r->matched) send_json({{"type", "waiting"}});
-    } else if (type == "leave_match") {
-      s_.matching.leave(who_.user.id);
-      match_ticket_ = 0;
-    } else if (type == "leave") {
-      co_await on_leave(*obj);
-    } else {
-      send_error({ErrorKind::bad_request, "unknown type '" + type + "'"});
-    }
-  }
+  // --- ws::Connection: what the commands (commands.hpp) may do ------------------
 
-  // By reference: see blocking.hpp on GCC 12 and temporaries in co_await.
-  asio::awaitable<void> on_subscribe(json::object& obj) {
-    auto in = JsonInput::of(std::move(obj), {"type", "room", "since"});
-    if (!in) co_return send_error(in.error());
-    auto room_id = in->string("room");
-    if (!room_id) co_return send_error(room_id.error());
-    auto since = in->optional_integer("since");
-    if (!since) co_return send_error(since.error(), &in->object());
-    auto room = co_await s_.rooms.viewable(who_, *room_id);
-    if (closed()) co_return;
-    if (!room) co_return send_error(room.error(), &in->object());
-    chat::Seq after = since->value_or(room->last_seq);
-    if (after < 0) after = 0;
-    send_json({{"type", "subscribed"}, {"room", room->id}, {"last_seq", room->last_seq}});
-    follow(room->id, after);
-  }
-
-  // chat-server's direct message: {type:"chat", to_user_id, content, client_id?}.
-  asio::awaitable<void> on_chat(json::object& obj) {
-    auto in = JsonInput::of(std::move(obj), {"type", "to_user_id", "content", "client_id"});
-    if (!in) co_return send_error(in.error());
-    auto to = in->string("to_user_id");
-    auto content = in->string("content");
-    auto client_id = in->optional_string("client_id");
-    if (!to) co_return send_error(to.error(), &in->object());
-    if (!content) co_return send_error(content.error(), &in->object());
-    if (!client_id) co_return send_error(client_id.error(), &in->object());
-    std::string cid = client_id->value_or("");
-    auto r = co_await s_.direct.send(who_, *to, *content, cid);
-    if (closed()) co_return;
-    if (!r) co_return send_error(r.error(), &in->object());
-    send_json({{"type", "ack"},
-               {"client_id", cid},
-               {"room", r->room.id},
-               {"seq", r->event ? r->event->seq : 0}});
-  }
-
-  // The WebSocket counterpart of POST /api/rooms/{id}/leave: {type:"leave", room}.
-  asio::awaitable<void> on_leave(json::object& obj) {
-    auto in = JsonInput::of(std::move(obj), {"type", "room"});
-    if (!in) co_return send_error(in.error());
-    auto room = in->string("room");
-    if (!room) co_return send_error(room.error(), &in->object());
-    if (!chat::is_valid_id(*room)) {
-      co_return send_error({ErrorKind::not_found, "no such room"}, &in->object());
-    }
-    auto r = co_await s_.rooms.leave(who_, *room);
-    if (closed()) co_return;
-    if (!r) co_return send_error(r.error(), &in->object());
-    send_json({{"type", "left"}, {"room", *room}});
-  }
-
-  asio::awaitable<void> on_get_offline() {
-    auto r = co_await s_.direct.offline(who_);
-    if (closed()) co_return;
-    if (!r) co_return send_error(r.error());
-    json::array list;
-    for (const auto& e : r->messages) {
-      list.push_back(json::object{{"room", e.room},
-                                  {"seq", e.seq},
-                                  {"from_user_id", e.author.id},
-                                  {"to_user_id", who_.user.id},
-                                  {"content", e.text},
-                                  {"created_at", format_time(e.created_at)}});
-    }
-    send_json({{"type", "offline_list"}, {"data", std::move(list)}, {"has_more", r->has_more}});
-  }
-
-  // The answer to a `send`: its ack, or the error.
-  asio::awaitable<json::object> on_send(json::object& obj) {
-    auto in = JsonInput::of(std::move(obj), {"type", "room", "text", "client_id"});
-    if (!in) co_return error_json(in.error(), nullptr);
-    auto room = in->string("room");
-    auto text = in->string("text");
-    auto client_id = in->optional_string("client_id");
-    if (!room) co_return error_json(room.error(), &in->object());
-    if (!text) co_return error_json(text.error(), &in->object());
-    if (!client_id) co_return error_json(client_id.error(), &in->object());
-    std::string cid = client_id->value_or("");
-    auto r = co_await s_.messages.post(who_, *room, *text, cid);
-    if (!r) co_return error_json(r.error(), &in->object());
-    co_return json::object{{"type", "ack"},
-                           {"client_id", cid},
-                           {"room", *room},
-                           {"seq", r->event ? r->event->seq : 0}};
-  }
+  const Identity& who() const override { return who_; }
+  Services& services() override { return s_; }
+  void send_json(const json::object& o) override { enqueue(hub::make_frame(json::serialize(o))); }
+  bool is_closed() const override { return closed(); }
+  bool is_following(const std::string& room) const override { return following(room); }
+  void follow_room(const std::string& room, chat::Seq after) override { follow(room, after); }
+  void unfollow_room(const std::string& room) override { unfollow(room); }
+  void set_match_ticket(std::uint32_t ticket) override { match_ticket_ = ticket; }
 
   // --- Streamer --------------------------------------------------------------
 

@@ -3,6 +3,9 @@
 # directory.
 add_library(parley_config
   ${CMAKE_CURRENT_LIST_DIR}/config.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/config_parsers.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/secrets.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/settings_table.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dotenv.cpp
   ${CMAKE_CURRENT_LIST_DIR}/logging.cpp)
 parley_include_root(parley_config app)

@@ -11,4 +11,4 @@ add_library(parley_config
 parley_include_root(parley_config app)
 # Public: callers log through spdlog after init_logging, and may pass their own
 # CLI::App to add_config_options.
-target_link_libraries(parley_config PUBLIC parley_chat spdlog::spdlog CLI11::CLI11 PRIVATE parley_auth)
+target_link_libraries(parley_config PUBLIC parley_chat spdlog::spdlog CLI11::CLI11 PRIVATE parley_auth parley_csprng)

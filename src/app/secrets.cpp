@@ -1,29 +1,19 @@
 #include "app/secrets.hpp"
 
-#include <sys/random.h>
-
-#include <cerrno>
 #include <cstddef>
 #include <string_view>
-#include <system_error>
 #include <vector>
+
+#include "csprng/csprng.hpp"
 
 namespace parley::app {
 namespace {
 
-// 32 bytes from the kernel's CSPRNG, hex-encoded: as strong as a secret an
-// operator would generate with `openssl rand -hex 32`.
+// 32 bytes from the CSPRNG, hex-encoded: as strong as a secret an operator would
+// generate with `openssl rand -hex 32`.
 std::string random_secret() {
   unsigned char bytes[32];
-  std::size_t got = 0;
-  while (got < sizeof bytes) {
-    const auto n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), "getrandom");
-    }
-    got += static_cast<std::size_t>(n);
-  }
+  csprng::fill(bytes);
   constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(2 * sizeof bytes);

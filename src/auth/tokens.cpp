@@ -2,34 +2,22 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <sodium.h>
 
 #include <array>
 #include <stdexcept>
 
 #include "auth/base64url.hpp"
-#include "auth/sodium.hpp"
+#include "csprng/csprng.hpp"
 
 namespace parley::auth {
 
-namespace {
-
-std::string random_bytes(std::size_t n) {
-  detail::ensure_sodium();
-  std::string out(n, '\0');
-  randombytes_buf(out.data(), out.size());
-  return out;
-}
-
-}  // namespace
-
 std::string random_token(std::size_t bytes) {
-  return base64url_encode(random_bytes(bytes));
+  return base64url_encode(csprng::bytes(bytes));
 }
 
 std::string random_id() {
   // 12 bytes is a multiple of 3, so the base64url text is exactly 16 characters.
-  return base64url_encode(random_bytes(12));
+  return base64url_encode(csprng::bytes(12));
 }
 
 std::string sha256_hex(std::string_view data) {

@@ -1,6 +1,6 @@
 #pragma once
 // Random identifiers and secrets, and the comparisons and digests used to handle them.
-// Randomness comes from the OS CSPRNG (libsodium's randombytes); every function here is
+// Randomness comes from parley's one CSPRNG (csprng/csprng.hpp); every function here is
 // thread-safe.
 #include <cstddef>
 #include <string>

@@ -15,11 +15,6 @@ std::string random_token(std::size_t bytes) {
   return base64url_encode(csprng::bytes(bytes));
 }
 
-std::string random_id() {
-  // 12 bytes is a multiple of 3, so the base64url text is exactly 16 characters.
-  return base64url_encode(csprng::bytes(12));
-}
-
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <system_error>
 
+#include "chat/hex.hpp"
+
 namespace parley::app {
 
 std::string in_quotes(std::string_view v) {
@@ -12,10 +14,7 @@ std::string in_quotes(std::string_view v) {
   for (std::size_t i = 0; i < v.size() && i < k_max; ++i) {
     const auto c = static_cast<unsigned char>(v[i]);
     if (c < 0x20 || c == 0x7f) {
-      constexpr char k_hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0xf];
+      out += "\\x" + chat::to_hex(v.substr(i, 1));
     } else {
       out += static_cast<char>(c);
     }

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "chat/hex.hpp"
+
 namespace parley::app {
 namespace {
 
@@ -33,7 +35,6 @@ class SingleLineMessage final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    static constexpr char k_hex[] = "0123456789abcdef";
     const auto payload = msg.payload;
     const char* run = payload.data();  // start of the pending run of plain bytes
     const char* const end = payload.data() + payload.size();
@@ -52,8 +53,8 @@ class SingleLineMessage final : public spdlog::custom_flag_formatter {
           dest.append(std::string_view("\\t"));
           break;
         default: {
-          const char esc[] = {'\\', 'x', k_hex[c >> 4], k_hex[c & 0xf]};
-          dest.append(esc, esc + sizeof esc);
+          const std::string esc = "\\x" + chat::to_hex(std::string_view(p, 1));
+          dest.append(esc.data(), esc.data() + esc.size());
         }
       }
       run = p + 1;
@@ -70,7 +71,6 @@ class SingleLineMessage final : public spdlog::custom_flag_formatter {
 // characters escaped, and each byte that is not part of valid UTF-8 replaced by
 // U+FFFD, so the line is valid JSON whatever the message carries.
 void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
-  static constexpr char k_hex[] = "0123456789abcdef";
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -93,8 +93,8 @@ void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
           break;
         default:
           if (c < 0x20 || c == 0x7f) {
-            const char esc[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0xf]};
-            dest.append(esc, esc + sizeof esc);
+            const std::string esc = "\\u00" + chat::to_hex(s.substr(i, 1));
+            dest.append(esc.data(), esc.data() + esc.size());
           } else {
             dest.push_back(static_cast<char>(c));
           }

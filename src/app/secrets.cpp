@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chat/hex.hpp"
 #include "csprng/csprng.hpp"
 
 namespace parley::app {
@@ -14,14 +15,7 @@ namespace {
 std::string random_secret() {
   unsigned char bytes[32];
   csprng::fill(bytes);
-  constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * sizeof bytes);
-  for (unsigned char b : bytes) {
-    out += k_hex[b >> 4];
-    out += k_hex[b & 0xf];
-  }
-  return out;
+  return chat::to_hex(bytes);
 }
 
 // Shorter keys make HMAC-signed tokens and cookies guessable offline.

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "auth/base64url.hpp"
+#include "chat/hex.hpp"
 #include "csprng/csprng.hpp"
 
 namespace parley::auth {
@@ -21,14 +22,7 @@ std::string sha256_hex(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  constexpr std::string_view k_hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(std::size_t{len} * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(k_hex[digest[i] >> 4]);
-    out.push_back(k_hex[digest[i] & 0x0f]);
-  }
-  return out;
+  return chat::to_hex({digest.data(), len});
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

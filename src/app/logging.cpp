@@ -7,13 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "chat/hex.hpp"
+#include "chat/time_format.hpp"
 
 namespace parley::app {
 namespace {
@@ -140,19 +140,11 @@ void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
 class JsonLine final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    using namespace std::chrono;
-    const auto since_epoch = msg.time.time_since_epoch();
-    const auto secs = duration_cast<seconds>(since_epoch);
-    const auto ms = duration_cast<milliseconds>(since_epoch - secs).count();
-    const std::time_t t = static_cast<std::time_t>(secs.count());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char time[40];
-    const int n = std::snprintf(time, sizeof time, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                                tm.tm_sec, static_cast<int>(ms));
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
+    const std::string time = chat::format_time(ms);
     dest.append(std::string_view("{\"time\":\""));
-    dest.append(time, time + std::max(n, 0));
+    dest.append(time.data(), time.data() + time.size());
     dest.append(std::string_view("\",\"level\":\""));
     const auto level = spdlog::level::to_string_view(msg.level);
     dest.append(level.data(), level.data() + level.size());

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 
+#include "chat/time_format.hpp"
 #include "chat/validate.hpp"
 #include "service/event_json.hpp"
 #include "service/sessions.hpp"
@@ -586,7 +587,7 @@ class WsSession final : public Streamer, public hub::Tickable, public PolledSock
                                   {"from_user_id", e.author.id},
                                   {"to_user_id", who_.user.id},
                                   {"content", e.text},
-                                  {"created_at", format_time(e.created_at)}});
+                                  {"created_at", chat::format_time(e.created_at)}});
     }
     send_json({{"type", "offline_list"}, {"data", std::move(list)}, {"has_more", r->has_more}});
   }

@@ -4,21 +4,13 @@
 #include <charconv>
 #include <system_error>
 
-#include "chat/hex.hpp"
+#include "app/logging.hpp"
 
 namespace parley::app {
 
 std::string in_quotes(std::string_view v) {
   constexpr std::size_t k_max = 64;
-  std::string out = "'";
-  for (std::size_t i = 0; i < v.size() && i < k_max; ++i) {
-    const auto c = static_cast<unsigned char>(v[i]);
-    if (c < 0x20 || c == 0x7f) {
-      out += "\\x" + chat::to_hex(v.substr(i, 1));
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
+  std::string out = "'" + escape_controls(v.substr(0, k_max), NamedEscapes::no);
   if (v.size() > k_max) out += "...";
   out += "'";
   return out;

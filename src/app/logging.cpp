@@ -35,31 +35,9 @@ class SingleLineMessage final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    const auto payload = msg.payload;
-    const char* run = payload.data();  // start of the pending run of plain bytes
-    const char* const end = payload.data() + payload.size();
-    for (const char* p = run; p != end; ++p) {
-      const auto c = static_cast<unsigned char>(*p);
-      if (c >= 0x20 && c != 0x7f) continue;
-      dest.append(run, p);
-      switch (c) {
-        case '\n':
-          dest.append(std::string_view("\\n"));
-          break;
-        case '\r':
-          dest.append(std::string_view("\\r"));
-          break;
-        case '\t':
-          dest.append(std::string_view("\\t"));
-          break;
-        default: {
-          const std::string esc = "\\x" + chat::to_hex(std::string_view(p, 1));
-          dest.append(esc.data(), esc.data() + esc.size());
-        }
-      }
-      run = p + 1;
-    }
-    dest.append(run, end);
+    const std::string line =
+        escape_controls({msg.payload.data(), msg.payload.size()}, NamedEscapes::yes);
+    dest.append(line.data(), line.data() + line.size());
   }
 
   std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -167,6 +145,26 @@ class JsonLine final : public spdlog::formatter {
 };
 
 }  // namespace
+
+std::string escape_controls(std::string_view s, NamedEscapes named) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != 0x7f) {
+      out += s[i];
+    } else if (named == NamedEscapes::yes && c == '\n') {
+      out += "\\n";
+    } else if (named == NamedEscapes::yes && c == '\r') {
+      out += "\\r";
+    } else if (named == NamedEscapes::yes && c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\x" + chat::to_hex(s.substr(i, 1));
+    }
+  }
+  return out;
+}
 
 bool is_log_format(std::string_view format) noexcept {
   return std::ranges::find(k_log_formats, format) != k_log_formats.end();

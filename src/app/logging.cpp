@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <ctime>
 #include <memory>
 #include <stdexcept>
 #include <string>
+
+#include "chat/hex.hpp"
+#include "chat/time_format.hpp"
 
 namespace parley::app {
 namespace {
@@ -33,32 +35,9 @@ class SingleLineMessage final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    const auto payload = msg.payload;
-    const char* run = payload.data();  // start of the pending run of plain bytes
-    const char* const end = payload.data() + payload.size();
-    for (const char* p = run; p != end; ++p) {
-      const auto c = static_cast<unsigned char>(*p);
-      if (c >= 0x20 && c != 0x7f) continue;
-      dest.append(run, p);
-      switch (c) {
-        case '\n':
-          dest.append(std::string_view("\\n"));
-          break;
-        case '\r':
-          dest.append(std::string_view("\\r"));
-          break;
-        case '\t':
-          dest.append(std::string_view("\\t"));
-          break;
-        default: {
-          const char esc[] = {'\\', 'x', k_hex[c >> 4], k_hex[c & 0xf]};
-          dest.append(esc, esc + sizeof esc);
-        }
-      }
-      run = p + 1;
-    }
-    dest.append(run, end);
+    const std::string line =
+        escape_controls({msg.payload.data(), msg.payload.size()}, NamedEscapes::yes);
+    dest.append(line.data(), line.data() + line.size());
   }
 
   std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -70,7 +49,6 @@ class SingleLineMessage final : public spdlog::custom_flag_formatter {
 // characters escaped, and each byte that is not part of valid UTF-8 replaced by
 // U+FFFD, so the line is valid JSON whatever the message carries.
 void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
-  static constexpr char k_hex[] = "0123456789abcdef";
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -93,8 +71,8 @@ void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
           break;
         default:
           if (c < 0x20 || c == 0x7f) {
-            const char esc[] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0xf]};
-            dest.append(esc, esc + sizeof esc);
+            const std::string esc = "\\u00" + chat::to_hex(s.substr(i, 1));
+            dest.append(esc.data(), esc.data() + esc.size());
           } else {
             dest.push_back(static_cast<char>(c));
           }
@@ -140,19 +118,11 @@ void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
 class JsonLine final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    using namespace std::chrono;
-    const auto since_epoch = msg.time.time_since_epoch();
-    const auto secs = duration_cast<seconds>(since_epoch);
-    const auto ms = duration_cast<milliseconds>(since_epoch - secs).count();
-    const std::time_t t = static_cast<std::time_t>(secs.count());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char time[40];
-    const int n = std::snprintf(time, sizeof time, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                                tm.tm_sec, static_cast<int>(ms));
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
+    const std::string time = chat::format_time(ms);
     dest.append(std::string_view("{\"time\":\""));
-    dest.append(time, time + std::max(n, 0));
+    dest.append(time.data(), time.data() + time.size());
     dest.append(std::string_view("\",\"level\":\""));
     const auto level = spdlog::level::to_string_view(msg.level);
     dest.append(level.data(), level.data() + level.size());
@@ -175,6 +145,26 @@ class JsonLine final : public spdlog::formatter {
 };
 
 }  // namespace
+
+std::string escape_controls(std::string_view s, NamedEscapes named) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != 0x7f) {
+      out += s[i];
+    } else if (named == NamedEscapes::yes && c == '\n') {
+      out += "\\n";
+    } else if (named == NamedEscapes::yes && c == '\r') {
+      out += "\\r";
+    } else if (named == NamedEscapes::yes && c == '\t') {
+      out += "\\t";
+    } else {
+      out += "\\x" + chat::to_hex(s.substr(i, 1));
+    }
+  }
+  return out;
+}
 
 bool is_log_format(std::string_view format) noexcept {
   return std::ranges::find(k_log_formats, format) != k_log_formats.end();

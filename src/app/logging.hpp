@@ -17,6 +17,7 @@
 // one); strings are JSON-escaped and invalid UTF-8 becomes U+FFFD, so every line
 // parses.
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace parley::app {
@@ -33,6 +34,16 @@ inline constexpr std::array<std::string_view, 2> k_log_formats{"text", "json"};
 
 // True when format is one of k_log_formats (exact, lower case).
 bool is_log_format(std::string_view format) noexcept;
+
+// Whether escape_controls writes \n, \r and \t by name or, like every other control
+// character, as \xHH.
+enum class NamedEscapes : bool { no, yes };
+
+// s with each control character (C0 and DEL) replaced by a backslash escape, so
+// that it stays one line and still shows what it held: the text log's escaping
+// (NamedEscapes::yes), also used for values quoted in configuration problems.
+// Every other byte, UTF-8 included, is kept as it is.
+std::string escape_controls(std::string_view s, NamedEscapes named);
 
 // Installs the stderr logger as spdlog's default and sets its level and format.
 // Throws std::invalid_argument for a level not in k_log_levels or a format not in

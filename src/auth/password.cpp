@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "auth/sodium.hpp"
+#include "csprng/csprng.hpp"
 
 namespace parley::auth {
 
@@ -57,9 +58,8 @@ void burn_verify_time() {
   // Hashed once, at first use, with a random password nobody can know; the verify
   // below then does the same work as a real one and always fails.
   static const std::string dummy = [] {
-    detail::ensure_sodium();
     std::array<unsigned char, 32> secret{};
-    randombytes_buf(secret.data(), secret.size());
+    csprng::fill(secret);
     return hash_password(
         std::string_view(reinterpret_cast<const char*>(secret.data()), secret.size()));
   }();

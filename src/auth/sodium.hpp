@@ -1,6 +1,7 @@
 #pragma once
 // Internal to parley_auth: libsodium must be initialised before any of its functions
-// (randombytes, pwhash, base64) is used. Call this at the top of each entry point.
+// (pwhash, base64) is used. Call this at the top of each entry point. (Random bytes
+// come from csprng/, which initialises libsodium for itself.)
 namespace parley::auth::detail {
 
 // Initialises libsodium once per process; thread-safe and cheap after the first call.

@@ -2,34 +2,18 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <sodium.h>
 
 #include <array>
 #include <stdexcept>
 
 #include "auth/base64url.hpp"
-#include "auth/sodium.hpp"
+#include "chat/hex.hpp"
+#include "csprng/csprng.hpp"
 
 namespace parley::auth {
 
-namespace {
-
-std::string random_bytes(std::size_t n) {
-  detail::ensure_sodium();
-  std::string out(n, '\0');
-  randombytes_buf(out.data(), out.size());
-  return out;
-}
-
-}  // namespace
-
 std::string random_token(std::size_t bytes) {
-  return base64url_encode(random_bytes(bytes));
-}
-
-std::string random_id() {
-  // 12 bytes is a multiple of 3, so the base64url text is exactly 16 characters.
-  return base64url_encode(random_bytes(12));
+  return base64url_encode(csprng::bytes(bytes));
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -38,14 +22,7 @@ std::string sha256_hex(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
-  constexpr std::string_view k_hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(std::size_t{len} * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(k_hex[digest[i] >> 4]);
-    out.push_back(k_hex[digest[i] & 0x0f]);
-  }
-  return out;
+  return chat::to_hex({digest.data(), len});
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -1,6 +1,6 @@
 #pragma once
-// Random identifiers and secrets, and the comparisons and digests used to handle them.
-// Randomness comes from the OS CSPRNG (libsodium's randombytes); every function here is
+// Random tokens and secrets, and the comparisons and digests used to handle them.
+// Randomness comes from parley's one CSPRNG (csprng/csprng.hpp); every function here is
 // thread-safe.
 #include <cstddef>
 #include <string>
@@ -11,10 +11,6 @@ namespace parley::auth {
 // `bytes` random bytes as unpadded base64url (ceil(bytes * 4 / 3) characters): for
 // session cookies, CSRF tokens, OAuth state. 32 bytes = 256 bits, unguessable.
 std::string random_token(std::size_t bytes = 32);
-
-// 16 characters of [A-Za-z0-9_-] from 12 random bytes (96 bits): ids of users, rooms
-// and other objects, short enough for URLs and never expected to collide.
-std::string random_id();
 
 // Lower-case hex SHA-256 of `data` (64 characters). Store this, not the token, when a
 // token must be looked up later: a leaked table then reveals no usable tokens.

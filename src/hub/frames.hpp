@@ -1,5 +1,5 @@
 #pragma once
-// One event, encoded once per wire format (DESIGN.md "encode once, write many").
+// One event, encoded once per wire format (DESIGN.md "Threads and the hot path").
 // Shared by every subscriber that sends it, on every shard, so it is safe to read
 // from any thread. A stored event's formats are encoded lazily, each on first use
 // by whichever thread asks first: an event nobody subscribes to (or no SSE-HTML

@@ -1,10 +1,10 @@
 #include "service/accounts.hpp"
 
 #include "auth/password.hpp"
-#include "auth/tokens.hpp"
 #include "chat/validate.hpp"
 #include "service/blocking.hpp"
 #include "service/store_call.hpp"
+#include "store/random_id.hpp"
 
 namespace parley::service {
 
@@ -96,7 +96,7 @@ asio::awaitable<chat::Result<chat::User>> Accounts::sign_in_with_provider(
   // only a label. Same retry as a guest's (create_guest).
   chat::Result<chat::User> user;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    store::NewUser nu{attempt == 0 ? base : base + "-" + auth::random_id().substr(0, 4),
+    store::NewUser nu{attempt == 0 ? base : base + "-" + store::random_id().substr(0, 4),
                       {},
                       provider,
                       profile.avatar_url};

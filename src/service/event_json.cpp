@@ -1,8 +1,8 @@
 #include "service/event_json.hpp"
 
 #include <boost/json/array.hpp>
-#include <chrono>
-#include <cstdio>
+
+#include "chat/time_format.hpp"
 
 namespace parley::service {
 
@@ -15,21 +15,7 @@ json::object direct_notice_json(const chat::Event& e, const chat::UserId& to) {
                       {"content", e.text},
                       {"room", e.room},
                       {"seq", e.seq},
-                      {"created_at", format_time(e.created_at)}};
-}
-
-std::string format_time(chat::TimeMs ms) {
-  using namespace std::chrono;
-  sys_time<milliseconds> t{milliseconds{ms}};
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<milliseconds> hms{t - day};
-  char buf[64];  // roomy: GCC -O3 cannot bound the fields and warns (format-truncation)
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()),
-                long(hms.subseconds().count()));
-  return buf;
+                      {"created_at", chat::format_time(e.created_at)}};
 }
 
 json::object user_ref_json(const chat::UserRef& u) {
@@ -55,14 +41,14 @@ json::object event_json(const chat::Event& e) {
       }
       o["attachments"] = std::move(atts);
       o["client_id"] = e.client_id;
-      o["created_at"] = format_time(e.created_at);
+      o["created_at"] = chat::format_time(e.created_at);
       break;
     }
     case chat::EventKind::edit:
       o["target_seq"] = e.target_seq;
       o["text"] = e.text;
       o["html"] = e.html;
-      o["edited_at"] = format_time(e.created_at);
+      o["edited_at"] = chat::format_time(e.created_at);
       break;
     case chat::EventKind::del:
       o["target_seq"] = e.target_seq;
@@ -95,7 +81,7 @@ json::object room_json(const chat::Room& r) {
           {"kind", chat::to_string(r.kind)},
           {"visibility", chat::to_string(r.visibility)},
           {"owner_id", r.owner_id},
-          {"created_at", format_time(r.created_at)},
+          {"created_at", chat::format_time(r.created_at)},
           {"last_seq", r.last_seq},
           {"members_count", r.members_count}};
 }

@@ -18,8 +18,5 @@ boost::json::object user_ref_json(const chat::UserRef& u);
 // content, room, seq, created_at}`: message event `e` as its recipient `to` gets it,
 // live (user channel) or replayed (/api/events).
 boost::json::object direct_notice_json(const chat::Event& e, const chat::UserId& to);
-// Times are RFC 3339 UTC strings with milliseconds ("2026-11-23T03:06:53.058Z"):
-// readable in logs and curl, and parsed by every client's Date type.
-std::string format_time(chat::TimeMs ms);
 
 }  // namespace parley::service

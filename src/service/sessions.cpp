@@ -4,6 +4,7 @@
 
 #include "auth/tokens.hpp"
 #include "service/store_call.hpp"
+#include "store/random_id.hpp"
 
 namespace parley::service {
 
@@ -37,7 +38,7 @@ asio::awaitable<chat::Result<void>> Sessions::end(const std::string& token) {
 asio::awaitable<chat::Result<chat::User>> Sessions::create_guest(const std::string& name) {
   chat::Result<chat::User> user;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    std::string candidate = attempt == 0 ? name : name + "-" + auth::random_id().substr(0, 4);
+    std::string candidate = attempt == 0 ? name : name + "-" + store::random_id().substr(0, 4);
     user = co_await store_call<chat::User>([&](auto cb) {
       ctx_.store.create_user(store::NewUser{candidate, {}, "guest", {}}, cb);
     });

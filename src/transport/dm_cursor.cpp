@@ -35,7 +35,7 @@ std::optional<DmCursor> DmCursor::parse(std::string_view s) {
 }
 
 std::optional<chat::TimeMs> parse_time(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS.mmmZ, fixed width, as format_time() writes it.
+  // YYYY-MM-DDTHH:MM:SS.mmmZ, fixed width, as chat::format_time() writes it.
   if (s.size() != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
       s[16] != ':' || s[19] != '.' || s[23] != 'Z') {
     return std::nullopt;

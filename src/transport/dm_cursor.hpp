@@ -30,7 +30,7 @@ struct DmCursor {
   static std::optional<DmCursor> parse(std::string_view s);
 };
 
-// format_time()'s inverse ("2026-11-23T03:06:53.058Z" -> ms); nullopt for anything
+// chat::format_time()'s inverse ("2026-11-23T03:06:53.058Z" -> ms); nullopt for anything
 // else.
 std::optional<chat::TimeMs> parse_time(std::string_view s);
 

@@ -13,7 +13,6 @@ using service::Services;
 // The JSON shapes of API.md, which every transport sends.
 using service::direct_notice_json;
 using service::event_json;
-using service::format_time;
 using service::room_json;
 using service::user_ref_json;
 

@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
-#include <chrono>
-#include <cstdio>
 
-#include "service/event_json.hpp"
+#include "chat/time_format.hpp"
 #include "web/html.hpp"
 
 namespace parley::web {
@@ -15,13 +13,8 @@ namespace {
 
 // "14:05" in UTC: shown until the page's script puts the viewer's local time in.
 std::string clock_time(chat::TimeMs ms) {
-  using namespace std::chrono;
-  sys_time<milliseconds> t{milliseconds{ms}};
-  hh_mm_ss<milliseconds> hms{t - floor<days>(t)};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(hms.hours().count() % 24),
-                static_cast<int>(hms.minutes().count() % 60));
-  return buf;
+  const std::string t = chat::format_time(ms);
+  return t.substr(t.find('T') + 1, 5);
 }
 
 std::string_view action_text(chat::MemberAction a) {
@@ -83,7 +76,7 @@ void append_message(std::string& out, const chat::Event& m, const store::Message
   out += "</div><div class=\"content\"><header><span class=\"author\">";
   escaped(out, m.author.name);
   out += "</span> <time";
-  attr(out, "datetime", service::format_time(m.created_at));
+  attr(out, "datetime", chat::format_time(m.created_at));
   out += '>';
   out += clock_time(m.created_at);
   out += "</time>";

@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/beast/http/field.hpp>
 #include <fstream>
 #include <sstream>
+
+#include "chat/hex.hpp"
 
 namespace parley::web {
 
@@ -35,10 +38,10 @@ std::string hash_hex(std::string_view data) {
     h ^= c;
     h *= 1099511628211ull;
   }
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out(12, '0');
-  for (int i = 11; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = k_hex[h & 0xf];
-  return out;
+  // The low 48 bits, most significant first: 12 digits keep URLs short.
+  std::array<unsigned char, 6> low{};
+  for (auto b = low.rbegin(); b != low.rend(); ++b, h >>= 8) *b = static_cast<unsigned char>(h);
+  return chat::to_hex(low);
 }
 
 }  // namespace

@@ -19,17 +19,18 @@ import sys
 ALLOWED = {
     "chat": set(),
     "metrics": set(),
+    "csprng": set(),
     "text": {"chat"},
-    "auth": {"chat"},
-    "store": {"chat"},
+    "auth": {"chat", "csprng"},
+    "store": {"chat", "csprng"},
     "bus": {"chat"},
     "hub": set(),
     "service": {"chat", "text", "auth", "store", "bus", "hub", "metrics"},
     "transport": {"chat", "text", "auth", "store", "bus", "hub", "metrics", "service"},
     "http": {"chat", "hub", "metrics", "service", "transport"},
     "web": {"chat", "text", "auth", "store", "bus", "hub", "metrics", "service", "transport"},
-    "app": {"chat", "text", "auth", "store", "bus", "hub", "metrics", "service", "transport",
-            "http", "web"},
+    "app": {"chat", "csprng", "text", "auth", "store", "bus", "hub", "metrics", "service",
+            "transport", "http", "web"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')

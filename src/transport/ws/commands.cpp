@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <unordered_map>
 
+#include "chat/time_format.hpp"
 #include "chat/validate.hpp"
 #include "transport/json_input.hpp"
 
@@ -136,7 +137,7 @@ asio::awaitable<void> on_get_offline(Connection& c, json::object& obj) {
                                 {"from_user_id", e.author.id},
                                 {"to_user_id", c.who().user.id},
                                 {"content", e.text},
-                                {"created_at", format_time(e.created_at)}});
+                                {"created_at", chat::format_time(e.created_at)}});
   }
   c.send_json({{"type", "offline_list"}, {"data", std::move(list)}, {"has_more", r->has_more}});
 }

@@ -56,6 +56,16 @@ TEST(Logging, writes_one_line_with_time_level_and_thread_even_for_newlines) {
   EXPECT_EQ(rest.substr(close + 2), "user eve\\nforged line\\r\\x01 joined\n");
 }
 
+TEST(Logging, escape_controls_escapes_c0_and_del_and_keeps_every_other_byte) {
+  using namespace std::string_literals;
+  const std::string s = "a\nb\rc\td\x01\x1f\x7f\0 ~caf\xc3\xa9\xff"s;
+  EXPECT_EQ(escape_controls(s, NamedEscapes::yes),
+            "a\\nb\\rc\\td\\x01\\x1f\\x7f\\x00 ~caf\xc3\xa9\xff");
+  EXPECT_EQ(escape_controls(s, NamedEscapes::no),
+            "a\\x0ab\\x0dc\\x09d\\x01\\x1f\\x7f\\x00 ~caf\xc3\xa9\xff");
+  EXPECT_EQ(escape_controls("", NamedEscapes::yes), "");
+}
+
 TEST(Logging, accepts_exactly_the_documented_formats) {
   for (auto format : k_log_formats) EXPECT_TRUE(is_log_format(format)) << format;
   EXPECT_FALSE(is_log_format("JSON"));

@@ -1,6 +1,10 @@
 #include "auth/password.hpp"
 
 #include <gtest/gtest.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
 
 namespace parley::auth {
 namespace {
@@ -56,9 +60,38 @@ TEST(Password, default_params_are_interactive) {
   EXPECT_EQ(params.mem, std::size_t{64} << 20);
 }
 
-TEST(Password, burn_verify_time_runs) {
-  burn_verify_time();
-  burn_verify_time();
+// CPU time of the calling thread. Unlike wall time it does not grow while other
+// processes hold the cores, so two costs measured on a busy machine compare.
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+template <class F>
+std::chrono::nanoseconds cpu_time_of(F&& f) {
+  const auto start = thread_cpu_time();
+  f();
+  return thread_cpu_time() - start;
+}
+
+TEST(Password, burn_verify_time_costs_as_much_as_verifying_a_real_hash) {
+  // A real user's hash at the default parameters, which is what a login checks.
+  const std::string hash = hash_password("correct horse");
+  burn_verify_time();  // the first call also makes its own hash, once
+  // The cheapest of three runs of each, interleaved: a run can only be slowed down
+  // by the machine, never sped up.
+  auto real = std::chrono::nanoseconds::max();
+  auto burnt = std::chrono::nanoseconds::max();
+  for (int i = 0; i < 3; ++i) {
+    real = std::min(real, cpu_time_of([&] { EXPECT_FALSE(verify_password("wrong horse", hash)); }));
+    burnt = std::min(burnt, cpu_time_of([] { burn_verify_time(); }));
+  }
+  // Both are one argon2id verify at 64 MiB; a burn that skipped the work, or used
+  // cheaper parameters, would be orders of magnitude faster.
+  EXPECT_GT(burnt, real / 2) << "burn " << burnt.count() << " ns, verify " << real.count() << " ns";
+  EXPECT_LT(burnt, real * 3 / 2) << "burn " << burnt.count() << " ns, verify " << real.count()
+                                 << " ns";
 }
 
 }  // namespace

@@ -25,16 +25,6 @@ TEST(Tokens, random_tokens_are_unique) {
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(random_token()).second);
 }
 
-TEST(Tokens, random_id_is_16_url_safe_characters_and_unique) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    const std::string id = random_id();
-    ASSERT_EQ(id.size(), 16u);
-    for (char c : id) EXPECT_TRUE(is_base64url_char(c)) << c;
-    EXPECT_TRUE(seen.insert(id).second);
-  }
-}
-
 TEST(Tokens, sha256_matches_known_vectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

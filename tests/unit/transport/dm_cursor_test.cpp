@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "service/event_json.hpp"
+#include "chat/time_format.hpp"
 
 namespace parley::transport {
 namespace {
@@ -29,7 +29,7 @@ TEST(DmCursor, refuses_anything_it_could_not_have_written) {
 TEST(ParseTime, inverts_format_time) {
   for (chat::TimeMs ms :
        {chat::TimeMs{0}, chat::TimeMs{1795400813058}, chat::TimeMs{951782400999}}) {
-    EXPECT_EQ(parse_time(service::format_time(ms)), ms) << service::format_time(ms);
+    EXPECT_EQ(parse_time(chat::format_time(ms)), ms) << chat::format_time(ms);
   }
   EXPECT_FALSE(parse_time("2026-11-23T03:06:53Z").has_value());
   EXPECT_FALSE(parse_time("2026-02-30T03:06:53.058Z").has_value());

@@ -1,4 +1,4 @@
-// Long-lived connections watched by the shard's poller (src/transport/poller.hpp):
+// Long-lived connections watched by the shard's poller (src/transport/io/poller.hpp):
 // connections that never answer still end cleanly, and many idle ones keep working.
 import assert from 'node:assert/strict';
 import net from 'node:net';

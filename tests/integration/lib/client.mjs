@@ -169,7 +169,7 @@ export async function eventually(cond, what, timeoutMs = WAIT_MS, everyMs = 50) 
 // An async queue: items arrive, next(pred) takes the first matching one (others
 // stay queued in order), with a timeout.
 
-class Inbox {
+export class Inbox {
   constructor(name) {
     this.name = name;
     this.all = []; // everything ever received, in order

@@ -756,6 +756,47 @@ describe('a subscriber that stops reading', () => {
   });
 });
 
+describe('a burst of events', () => {
+  test('larger than MAX_QUEUE_BYTES, arriving between two flushes, drops no subscriber that reads', async () => {
+    // One shard, and 16 sends of ~7 KB (with html) in one write: the events reach
+    // the shard's queues, ~110 KB each, before a flush writes any of them. Readers
+    // that keep up are not slow: the bound counts only output that waits behind a
+    // write the socket has not taken (twice the bound in any case).
+    const { srv: q, c: qc } = await server({ MAX_QUEUE_BYTES: '65536', THREADS: '1' });
+    const pubUser = await qc.guest('Burst');
+    const readerUser = await qc.guest('Steady');
+    const r = await qc.createRoom(pubUser.token, unique('burst'), 'public');
+    await qc.join(readerUser.token, r.id);
+    const disconnectsBefore = await metric(q, 'parley_slow_subscriber_disconnects_total');
+    const start = (await qc.room(pubUser.token, r.id)).last_seq;
+    const readers = [];
+    for (let i = 0; i < 3; i++) {
+      const ws = await connect(q, readerUser, { name: `steady${i}` });
+      ws.sendText({ type: 'subscribe', room: r.id, since: start });
+      await ws.nextJson((o) => o.type === 'subscribed', `${ws.name} subscribed`);
+      readers.push({ ws, track: trackEvents(ws, r.id, start) });
+    }
+    const pub = await connect(q, pubUser, { name: 'burster' });
+    const COUNT = 16;
+    const frames = [];
+    for (let i = 0; i < COUNT; i++) {
+      frames.push(encodeFrame({
+        opcode: OP.text,
+        payload: JSON.stringify({ type: 'send', room: r.id, text: `${i} ${'b'.repeat(3000)}`, client_id: `b${i}` }),
+      }));
+    }
+    pub.write(Buffer.concat(frames));
+    for (let i = 0; i < COUNT; i++) await pub.nextJson((o) => o.type === 'ack' && o.client_id === `b${i}`, `the ack of b${i}`);
+    for (const s of readers) {
+      await s.track.reach(start + COUNT, `${s.ws.name}: every event of the burst`);
+      assert.deepEqual(s.track.gaps, [], `${s.ws.name} got every event in order`);
+      assert.ok(!s.ws.isClosed, `${s.ws.name} is still connected`);
+    }
+    assert.equal(await metric(q, 'parley_slow_subscriber_disconnects_total'), disconnectsBefore,
+      'no subscriber was dropped as slow');
+  });
+});
+
 describe('floods from a client that does not read', () => {
   // ASan keeps freed memory in a quarantine (256 MiB by default) that counts in
   // RSS: a small one here, so that RSS measures what the server itself holds.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Configures and builds parley.  scripts/build.sh [release|asan]  (default release)
+# Configures and builds parley.  scripts/build.sh [release|asan|tsan]  (default release)
 #   release -> build/        (build/parley)
 #   asan    -> build-asan/   AddressSanitizer + UndefinedBehaviorSanitizer, what CI tests
+#   tsan    -> build-tsan/   ThreadSanitizer, what CI runs the threaded tests under
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-release}
@@ -14,7 +15,8 @@ fi
 case $mode in
   release) dir=build; type=Release ;;
   asan) dir=build-asan; type=Asan ;;
-  *) echo "usage: scripts/build.sh [release|asan]" >&2; exit 2 ;;
+  tsan) dir=build-tsan; type=Tsan ;;
+  *) echo "usage: scripts/build.sh [release|asan|tsan]" >&2; exit 2 ;;
 esac
 # ccache must ignore the PCH timestamp or it never hits.
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime

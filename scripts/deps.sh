@@ -2,7 +2,9 @@
 # Installs what parley needs to build and test on Debian 12, only what is missing.
 #   scripts/deps.sh build   compiler, CMake and the C++ libraries
 #   scripts/deps.sh test    the above plus what the tests drive (node, sqlite3 cli,
-#                           Chromium and fonts for the browser tests)
+#                           Chromium and fonts for the browser tests), and fuzz's
+#   scripts/deps.sh fuzz    build's plus clang, libFuzzer and the sanitizer runtimes
+#                           (libclang-rt-14-dev), llvm-symbolizer for readable reports
 # apt-get update runs only when a package is missing, so a ready machine pays nothing.
 set -euo pipefail
 need=(g++ cmake ninja-build ccache pkg-config git
@@ -13,9 +15,11 @@ need=(g++ cmake ninja-build ccache pkg-config git
 # npm: the build fetches the web app's front-end packages (src/web/package-lock.json).
 # A machine may carry its own Node.js (not Debian's); use it if it is there.
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
-if [ "${1:-build}" = test ]; then
-  need+=(sqlite3 curl clang-format python3 chromium fonts-dejavu-core fonts-noto-color-emoji)
-fi
+fuzz=(clang libclang-rt-14-dev llvm-14)
+case ${1:-build} in
+  test) need+=(sqlite3 curl clang-format python3 chromium fonts-dejavu-core fonts-noto-color-emoji "${fuzz[@]}") ;;
+  fuzz) need+=("${fuzz[@]}") ;;
+esac
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

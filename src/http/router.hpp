@@ -27,6 +27,9 @@ class Router {
 
   Match match(boost::beast::http::verb method, std::string_view path) const {
     Match m;
+    // Only an origin-form path ("/..."). split() skips the first character, so
+    // without this "xapi/ws" matched "/api/ws" and "*" (OPTIONS *) matched "/".
+    if (!path.starts_with('/')) return m;
     auto segments = split(path);
     for (const auto& r : routes_) {
       if (r.segments.size() != segments.size()) continue;

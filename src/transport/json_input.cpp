@@ -1,6 +1,7 @@
 #include "transport/json_input.hpp"
 
 #include <boost/json/parse.hpp>
+#include <cmath>
 
 #include "chat/validate.hpp"
 
@@ -9,6 +10,26 @@ namespace parley::transport {
 namespace json = boost::json;
 using chat::ErrorKind;
 
+namespace {
+// Boost.JSON 1.81 reads a number too large for a double (1e400) as infinity and
+// writes that back as `Infinity`, which is not JSON: echoed to the client (the
+// "room" of a WebSocket error) it broke the client's parser. RFC 8259 section 6
+// lets a parser limit the range of numbers; parley's is a double's.
+bool all_finite(const json::value& v) {
+  if (v.is_double()) return std::isfinite(v.get_double());
+  if (const auto* a = v.if_array()) {
+    for (const auto& e : *a) {
+      if (!all_finite(e)) return false;
+    }
+  } else if (const auto* o = v.if_object()) {
+    for (const auto& kv : *o) {
+      if (!all_finite(kv.value())) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
 chat::Result<json::object> parse_json_object(std::string_view text) {
   if (!chat::is_valid_utf8(text))
     return chat::fail(ErrorKind::bad_request, "body is not valid UTF-8");
@@ -16,6 +37,8 @@ chat::Result<json::object> parse_json_object(std::string_view text) {
   json::value v = json::parse(text, ec);
   if (ec) return chat::fail(ErrorKind::bad_request, "malformed JSON: " + ec.message());
   if (!v.is_object()) return chat::fail(ErrorKind::bad_request, "expected a JSON object");
+  if (!all_finite(v))
+    return chat::fail(ErrorKind::bad_request, "malformed JSON: number out of range");
   return std::move(v.as_object());
 }
 

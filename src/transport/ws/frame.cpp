@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "chat/validate.hpp"
+
 namespace parley::transport::ws {
 
 namespace {
@@ -134,6 +136,16 @@ bool valid_close_code(std::uint16_t code) noexcept {
   if (code < 1000 || code > 1014) return false;
   // 1004 is reserved; 1005 and 1006 only ever describe a close, never travel.
   return code != 1004 && code != 1005 && code != 1006;
+}
+
+std::uint16_t close_reply_code(std::string_view payload) noexcept {
+  if (payload.empty()) return close_code::normal;
+  if (payload.size() == 1) return close_code::protocol_error;
+  const auto peer = static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
+                                               static_cast<std::uint8_t>(payload[1]));
+  if (!valid_close_code(peer)) return close_code::protocol_error;
+  if (!chat::is_valid_utf8(payload.substr(2))) return close_code::invalid_data;
+  return peer;
 }
 
 }  // namespace parley::transport::ws

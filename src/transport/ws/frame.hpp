@@ -93,4 +93,9 @@ std::string control_frame(Opcode opcode, std::string_view payload);
 // Whether a peer's close code may appear on the wire (RFC 6455 7.4).
 bool valid_close_code(std::uint16_t code) noexcept;
 
+// The code to answer a peer's close frame with, from its payload: 1000 for an empty
+// one; the peer's own code echoed (RFC 6455 5.5.1) when it is valid and its reason
+// UTF-8; else 1002 (one byte, or a code that may not travel) or 1007 (the reason).
+std::uint16_t close_reply_code(std::string_view payload) noexcept;
+
 }  // namespace parley::transport::ws

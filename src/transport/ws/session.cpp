@@ -204,23 +204,9 @@ class WsSession final : public Streamer,
       closing_input_done_ = true;
       return finish();
     }
-    std::uint16_t code = ws::close_code::normal;
-    if (payload.size() == 1) {
-      code = ws::close_code::protocol_error;
-    } else if (payload.size() >= 2) {
-      const auto peer = static_cast<std::uint16_t>((static_cast<std::uint8_t>(payload[0]) << 8) |
-                                                   static_cast<std::uint8_t>(payload[1]));
-      if (!ws::valid_close_code(peer)) {
-        code = ws::close_code::protocol_error;
-      } else if (!chat::is_valid_utf8(payload.substr(2))) {
-        code = ws::close_code::invalid_data;
-      } else {
-        code = peer;  // echo it, as RFC 6455 5.5.1 suggests
-      }
-    }
     peer_closed_ = true;
     closing_input_done_ = true;
-    send_close(code, "");
+    send_close(ws::close_reply_code(payload), "");
   }
 
   // --- Writing ---------------------------------------------------------------

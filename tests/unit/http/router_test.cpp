@@ -82,5 +82,19 @@ TEST(Router, segments_match_exactly_not_by_prefix_or_case) {
   EXPECT_EQ(r.match(verb::get, "/api/rooms/a/b").target, nullptr);
 }
 
+// Found by tests/fuzz/http_route_fuzz.cpp: the first character was skipped unread, so
+// a request target that is not a path matched the route one character longer.
+TEST(Router, only_a_path_that_starts_with_a_slash_matches) {
+  Router<std::string> r = routes();
+  r.add(verb::get, "/", "home");
+  for (const char* target : {"xhealth", "*", "Xapi/rooms", "hapi/rooms/abc", ""}) {
+    const auto m = r.match(verb::get, target);
+    EXPECT_EQ(m.target, nullptr) << target;
+    EXPECT_FALSE(m.path_known) << target;
+  }
+  EXPECT_NE(r.match(verb::get, "/").target, nullptr);
+  EXPECT_NE(r.match(verb::get, "/health").target, nullptr);
+}
+
 }  // namespace
 }  // namespace parley::http

@@ -187,5 +187,18 @@ TEST(WsFrameEncoding, ValidCloseCodes) {
   }
 }
 
+TEST(WsFrameEncoding, CloseReplyEchoesAValidCodeAndRefusesTheRest) {
+  using namespace std::string_view_literals;
+  EXPECT_EQ(close_reply_code(""), close_code::normal);
+  EXPECT_EQ(close_reply_code("\x03"), close_code::protocol_error);  // half a code
+  EXPECT_EQ(close_reply_code("\x03\xE9"), 1001);                    // echoed
+  EXPECT_EQ(close_reply_code("\x0F\xA1"
+                             "bye"),
+            4001);
+  EXPECT_EQ(close_reply_code("\x03\xED"), close_code::protocol_error);        // 1005 never travels
+  EXPECT_EQ(close_reply_code("\x00\x00"sv), close_code::protocol_error);      // 0
+  EXPECT_EQ(close_reply_code("\x03\xE8\xC3\x28"), close_code::invalid_data);  // bad UTF-8
+}
+
 }  // namespace
 }  // namespace parley::transport::ws

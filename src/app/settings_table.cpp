@@ -63,12 +63,16 @@ const std::vector<Setting>& settings() {
        "besides BASE_URL's",
        false, "",
        [](Config& c, std::string_view n, const std::string& v, Problems& p) {
-         auto list = auth::parse_origin_list(v);
-         if (!list.bad.empty()) {
-           p.add(n, in_quotes(list.bad) + " is not an origin (scheme://host[:port], no path)");
-         } else {
-           c.allowed_origins = std::move(list.origins);
+         std::vector<std::string> origins;
+         for (const auto& entry : comma_list(v)) {
+           auto origin = auth::origin_of_header(entry);
+           if (origin.empty()) {
+             p.add(n, in_quotes(entry) + " is not an origin (scheme://host[:port], no path)");
+             return;
+           }
+           origins.push_back(std::move(origin));
          }
+         c.allowed_origins = std::move(origins);
        },
        [](const Config& c) {
          std::string s;

@@ -101,26 +101,6 @@ bool origin_allowed(std::string_view origin, std::string_view base_url,
   return origin == origin_of(base_url);
 }
 
-OriginList parse_origin_list(std::string_view value) {
-  OriginList out;
-  while (!value.empty()) {
-    const auto comma = value.find(',');
-    std::string_view entry = value.substr(0, comma);
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t'))
-      entry.remove_prefix(1);
-    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
-    if (entry.empty()) continue;
-    auto origin = origin_of_header(entry);
-    if (origin.empty()) {
-      out.bad = std::string(entry);
-      return out;
-    }
-    out.origins.push_back(std::move(origin));
-  }
-  return out;
-}
-
 bool same_origin(std::string_view origin_header, std::string_view base_url) {
   const std::string a = origin_of(origin_header);
   return !a.empty() && a == origin_of(base_url);

@@ -34,12 +34,4 @@ bool same_origin(std::string_view origin_header, std::string_view base_url);
 bool origin_allowed(std::string_view origin, std::string_view base_url,
                     const std::vector<std::string>& allowed);
 
-// ALLOWED_ORIGINS: comma-separated origins, blanks around entries ignored. The
-// serialised origins, or the first entry that is not one (as `bad`).
-struct OriginList {
-  std::vector<std::string> origins;
-  std::string bad;
-};
-OriginList parse_origin_list(std::string_view value);
-
 }  // namespace parley::auth

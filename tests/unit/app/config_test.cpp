@@ -300,6 +300,15 @@ TEST(Config, allowed_origins_are_serialised_and_a_bad_entry_is_named) {
   EXPECT_EQ(c.allowed_origins,
             (std::vector<std::string>{"https://app.example.com", "http://localhost:3000"}));
   EXPECT_TRUE(load({}, {}).allowed_origins.empty());
+  EXPECT_EQ(load({}, {{"ALLOWED_ORIGINS", " https://App.example.com , http://localhost:3000,, "}})
+                .allowed_origins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost:3000"}));
+  EXPECT_EQ(only_problem({{"ALLOWED_ORIGINS", "app.example.com"}}),
+            "ALLOWED_ORIGINS: 'app.example.com' is not an origin (scheme://host[:port], no path)");
+  EXPECT_EQ(
+      only_problem({{"ALLOWED_ORIGINS", "https://app.example.com,https://other.example.com/path"}}),
+      "ALLOWED_ORIGINS: 'https://other.example.com/path' is not an origin "
+      "(scheme://host[:port], no path)");
   EXPECT_EQ(only_problem({{"ALLOWED_ORIGINS", "https://app.example.com/chat"}}),
             "ALLOWED_ORIGINS: 'https://app.example.com/chat' is not an origin "
             "(scheme://host[:port], no path)");

@@ -103,16 +103,5 @@ TEST(Origin, origin_allowed_compares_scheme_host_and_port_exactly) {
   EXPECT_FALSE(origin_allowed("https://evil.app.example.com", base, allowed));
 }
 
-TEST(Origin, parse_origin_list_serialises_entries_and_names_a_bad_one) {
-  auto ok = parse_origin_list(" https://App.example.com , http://localhost:3000,, ");
-  EXPECT_EQ(ok.bad, "");
-  EXPECT_EQ(ok.origins,
-            (std::vector<std::string>{"https://app.example.com", "http://localhost:3000"}));
-  EXPECT_TRUE(parse_origin_list("").origins.empty());
-  auto bad = parse_origin_list("https://app.example.com,https://other.example.com/path");
-  EXPECT_EQ(bad.bad, "https://other.example.com/path");
-  EXPECT_EQ(parse_origin_list("app.example.com").bad, "app.example.com");
-}
-
 }  // namespace
 }  // namespace parley::auth
